@@ -3,6 +3,7 @@ package pcnhub
 import (
 	"context"
 	"time"
+	_ "time/tzdata" // Europe/London must load on machines without a zone database
 )
 
 // Clock tells the time. Domain code takes a Clock instead of calling
@@ -20,8 +21,8 @@ type FixedClock time.Time
 func (c FixedClock) Now() time.Time { return time.Time(c) }
 
 // London is the Europe/London zone in which GP Connect times are rendered.
-// The zone database is embedded in the binary (time/tzdata import in main),
-// so this works on machines without /usr/share/zoneinfo.
+// The zone database is embedded (time/tzdata), so this works on machines
+// without /usr/share/zoneinfo.
 var London = mustLoadLocation("Europe/London")
 
 func mustLoadLocation(name string) *time.Location {

@@ -69,8 +69,10 @@ type Site struct {
 // Validate checks the organisation's own fields; it returns EINVALID naming
 // the first field that is wrong.
 func (o *Organisation) Validate() error {
-	if _, err := ParseODSCode(string(o.ODS)); err != nil {
+	if c, err := ParseODSCode(string(o.ODS)); err != nil {
 		return err
+	} else if c != o.ODS {
+		return Errorf(EINVALID, "organisation %q: ODS code has surrounding white space", clip(string(o.ODS), 20))
 	}
 	if !o.Type.Valid() {
 		return Errorf(EINVALID, "organisation %s: type %q is not one of gp-practice, urgent-care, pcn-hub", o.ODS, o.Type)
@@ -79,8 +81,10 @@ func (o *Organisation) Validate() error {
 		return Errorf(EINVALID, "organisation %s: a PCN hub's ODS code must be a Y-code (Y and five digits)", o.ODS)
 	}
 	if o.ASID != "" {
-		if _, err := ParseASID(string(o.ASID)); err != nil {
+		if a, err := ParseASID(string(o.ASID)); err != nil {
 			return err
+		} else if a != o.ASID {
+			return Errorf(EINVALID, "organisation %s: ASID has surrounding white space", o.ODS)
 		}
 	}
 	if o.Name == "" {
@@ -93,8 +97,10 @@ func (o *Organisation) Validate() error {
 		return Errorf(EINVALID, "organisation %s: PCN code %q must be U and five digits", o.ODS, o.PCN)
 	}
 	for _, s := range o.Sites {
-		if _, err := ParseODSCode(string(s.ODS)); err != nil {
+		if c, err := ParseODSCode(string(s.ODS)); err != nil {
 			return Errorf(EINVALID, "organisation %s: site: %s", o.ODS, ErrorMessage(err))
+		} else if c != s.ODS {
+			return Errorf(EINVALID, "organisation %s: site ODS code has surrounding white space", o.ODS)
 		}
 	}
 	return nil

@@ -3,6 +3,7 @@ package pcnhub
 import (
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Gender is the FHIR administrative gender.
@@ -145,7 +146,7 @@ func (q TraceQuery) Validate() error {
 		return Errorf(EINVALID, "a demographic trace needs at least a family name and a date of birth")
 	}
 	for _, s := range []string{q.Family, q.Given} {
-		if i := strings.IndexByte(s, '*'); i >= 0 && (i < 2 || i != len(s)-1) {
+		if i := strings.IndexByte(s, '*'); i >= 0 && (utf8.RuneCountInString(strings.TrimSpace(s[:i])) < 2 || i != len(s)-1) {
 			return Errorf(EINVALID, "a wildcard must follow at least two letters and end the name (%q)", clip(s, 30))
 		}
 	}

@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"time"
@@ -10,12 +11,72 @@ import (
 )
 
 var patientsTable = &bulkTable{
-	name: "patients",
-	key:  []string{"org_id", "nhs_number"},
-	compared: []string{"prefix", "given", "family", "birth_date", "gender", "address_lines", "city", "district",
-		"postcode", "telecom", "language", "interpreter_required", "reg_type", "reg_status", "reg_start", "reg_end",
-		"preferred_branch", "sensitive", "deceased_date", "superseded_by", "merged_into", "in_transit", "dissent"},
-	stamped: "updated_us",
+	name:     "patients",
+	key:      []string{"org_id", "nhs_number"},
+	compared: []string{"family", "birth_date", "reg_status", "details"},
+	stamped:  "updated_us",
+}
+
+// patientDetails is the JSON document in patients.details: every field of
+// a patient that is not a column of its own. Its field names are a storage
+// format: rename none without a migration. Empty fields are left out.
+type patientDetails struct {
+	Prefix              string                `json:"prefix,omitempty"`
+	Given               []string              `json:"given,omitempty"`
+	Gender              pcnhub.Gender         `json:"gender,omitempty"`
+	AddressLines        []string              `json:"addressLines,omitempty"`
+	City                string                `json:"city,omitempty"`
+	District            string                `json:"district,omitempty"`
+	Postcode            string                `json:"postcode,omitempty"`
+	Telecom             []pcnhub.ContactPoint `json:"telecom,omitempty"`
+	Language            string                `json:"language,omitempty"`
+	InterpreterRequired bool                  `json:"interpreterRequired,omitempty"`
+	RegType             string                `json:"regType,omitempty"`
+	RegStart            string                `json:"regStart,omitempty"`
+	RegEnd              string                `json:"regEnd,omitempty"`
+	PreferredBranch     string                `json:"preferredBranch,omitempty"`
+	Sensitive           bool                  `json:"sensitive,omitempty"`
+	DeceasedDate        string                `json:"deceasedDate,omitempty"`
+	SupersededBy        string                `json:"supersededBy,omitempty"`
+	MergedInto          string                `json:"mergedInto,omitempty"`
+	InTransit           bool                  `json:"inTransit,omitempty"`
+	DissentFromSharing  bool                  `json:"dissentFromSharing,omitempty"`
+}
+
+func encodePatientDetails(p *pcnhub.Patient) (string, error) {
+	r := &p.Registration
+	b, err := json.Marshal(patientDetails{
+		Prefix: p.Name.Prefix, Given: p.Name.Given, Gender: p.Gender, AddressLines: p.Address.Lines,
+		City: p.Address.City, District: p.Address.District, Postcode: p.Address.Postcode, Telecom: p.Telecom,
+		Language: p.Language, InterpreterRequired: p.InterpreterRequired, RegType: string(r.Type),
+		RegStart: r.Start.String(), RegEnd: r.End.String(), PreferredBranch: string(r.PreferredBranch),
+		Sensitive: p.Sensitive, DeceasedDate: p.DeceasedDate.String(), SupersededBy: string(p.SupersededBy),
+		MergedInto: string(p.MergedInto), InTransit: p.InTransit, DissentFromSharing: p.DissentFromSharing,
+	})
+	return string(b), err
+}
+
+func decodePatientDetails(s string, p *pcnhub.Patient) error {
+	var d patientDetails
+	if err := json.Unmarshal([]byte(s), &d); err != nil {
+		return fmt.Errorf("patient %d details: %w", p.ID, err)
+	}
+	p.Name.Prefix, p.Name.Given, p.Gender = d.Prefix, d.Given, d.Gender
+	p.Address = pcnhub.Address{Lines: d.AddressLines, City: d.City, District: d.District, Postcode: d.Postcode}
+	p.Telecom, p.Language, p.InterpreterRequired = d.Telecom, d.Language, d.InterpreterRequired
+	p.Registration.Type, p.Registration.PreferredBranch = pcnhub.RegistrationType(d.RegType), pcnhub.ODSCode(d.PreferredBranch)
+	p.Sensitive, p.SupersededBy, p.MergedInto = d.Sensitive, pcnhub.NHSNumber(d.SupersededBy), pcnhub.NHSNumber(d.MergedInto)
+	p.InTransit, p.DissentFromSharing = d.InTransit, d.DissentFromSharing
+	var err error
+	for _, f := range []struct {
+		dst *pcnhub.Date
+		src string
+	}{{&p.Registration.Start, d.RegStart}, {&p.Registration.End, d.RegEnd}, {&p.DeceasedDate, d.DeceasedDate}} {
+		if *f.dst, err = parseDateColumn(f.src); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // PatientWriter upserts many patients in a single transaction, keyed by
@@ -42,14 +103,13 @@ func (pw *PatientWriter) Add(ctx context.Context, p *pcnhub.Patient) error {
 	if p.OrganisationID == 0 {
 		return pcnhub.Errorf(pcnhub.EINVALID, "patient write: no organisation")
 	}
-	r := &p.Registration
+	details, err := encodePatientDetails(p)
+	if err != nil {
+		return err
+	}
 	return pw.w.add(ctx, strconv.FormatInt(p.OrganisationID, 10)+"/"+string(p.NHSNumber),
-		p.OrganisationID, string(p.NHSNumber), p.Name.Prefix, joinWords(p.Name.Given), p.Name.Family,
-		p.BirthDate.String(), string(p.Gender), joinLines(p.Address.Lines), p.Address.City, p.Address.District,
-		p.Address.Postcode, encodeTelecom(p.Telecom), p.Language, p.InterpreterRequired, string(r.Type),
-		string(r.Status), r.Start.String(), r.End.String(), string(r.PreferredBranch), p.Sensitive,
-		p.DeceasedDate.String(), string(p.SupersededBy), string(p.MergedInto), p.InTransit, p.DissentFromSharing,
-		pw.now)
+		p.OrganisationID, string(p.NHSNumber), p.Name.Family, p.BirthDate.String(), string(p.Registration.Status),
+		details, pw.now)
 }
 
 // Commit writes the last batch and commits. It returns what changed.
@@ -75,37 +135,23 @@ func (s *Store) UpsertPatient(ctx context.Context, p *pcnhub.Patient) (*pcnhub.P
 	return s.PatientByNHSNumber(ctx, p.OrganisationID, p.NHSNumber)
 }
 
-const patientColumns = `id, org_id, nhs_number, prefix, given, family, birth_date, gender, address_lines, city,
-	district, postcode, telecom, language, interpreter_required, reg_type, reg_status, reg_start, reg_end,
-	preferred_branch, sensitive, deceased_date, superseded_by, merged_into, in_transit, dissent, version, updated_us`
+const patientColumns = `id, org_id, nhs_number, family, birth_date, reg_status, details, version, updated_us`
 
 func scanPatient(row interface{ Scan(...any) error }) (*pcnhub.Patient, error) {
 	var p pcnhub.Patient
-	var nhs, given, birth, gender, lines, telecom, regType, regStatus, regStart, regEnd, branch, deceased, superseded, merged string
+	var nhs, birth, status, details string
 	var updated int64
-	err := row.Scan(&p.ID, &p.OrganisationID, &nhs, &p.Name.Prefix, &given, &p.Name.Family, &birth, &gender,
-		&lines, &p.Address.City, &p.Address.District, &p.Address.Postcode, &telecom, &p.Language,
-		&p.InterpreterRequired, &regType, &regStatus, &regStart, &regEnd, &branch, &p.Sensitive, &deceased,
-		&superseded, &merged, &p.InTransit, &p.DissentFromSharing, &p.Version, &updated)
+	err := row.Scan(&p.ID, &p.OrganisationID, &nhs, &p.Name.Family, &birth, &status, &details, &p.Version, &updated)
 	if err != nil {
 		return nil, err
 	}
-	p.NHSNumber, p.Name.Given, p.Gender = pcnhub.NHSNumber(nhs), splitWords(given), pcnhub.Gender(gender)
-	p.Address.Lines = splitLines(lines)
-	p.Registration.Type, p.Registration.Status = pcnhub.RegistrationType(regType), pcnhub.RegistrationStatus(regStatus)
-	p.Registration.PreferredBranch = pcnhub.ODSCode(branch)
-	p.SupersededBy, p.MergedInto = pcnhub.NHSNumber(superseded), pcnhub.NHSNumber(merged)
+	p.NHSNumber, p.Registration.Status = pcnhub.NHSNumber(nhs), pcnhub.RegistrationStatus(status)
 	p.Updated = time.UnixMicro(updated).UTC()
-	if p.Telecom, err = decodeTelecom(telecom); err != nil {
+	if p.BirthDate, err = parseDateColumn(birth); err != nil {
 		return nil, err
 	}
-	for _, d := range []struct {
-		dst *pcnhub.Date
-		src string
-	}{{&p.BirthDate, birth}, {&p.Registration.Start, regStart}, {&p.Registration.End, regEnd}, {&p.DeceasedDate, deceased}} {
-		if *d.dst, err = parseDateColumn(d.src); err != nil {
-			return nil, err
-		}
+	if err := decodePatientDetails(details, &p); err != nil {
+		return nil, err
 	}
 	return &p, nil
 }

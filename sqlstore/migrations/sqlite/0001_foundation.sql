@@ -75,35 +75,21 @@ CREATE TABLE locations (
 );
 CREATE INDEX locations_org ON locations(org_id);
 
+-- A patient record held by one organisation. The columns are what
+-- queries select on; everything else about the patient is one JSON
+-- document (details), written and compared whole: an import binds and
+-- compares a handful of values per row instead of twenty-six, which more
+-- than doubles its speed on SQLite (see the import benchmark).
 CREATE TABLE patients (
-    id                   INTEGER PRIMARY KEY,
-    org_id               INTEGER NOT NULL REFERENCES organisations(id),
-    nhs_number           TEXT    NOT NULL,
-    prefix               TEXT    NOT NULL DEFAULT '',
-    given                TEXT    NOT NULL DEFAULT '',
-    family               TEXT    NOT NULL,
-    birth_date           TEXT    NOT NULL,
-    gender               TEXT    NOT NULL,
-    address_lines        TEXT    NOT NULL DEFAULT '',
-    city                 TEXT    NOT NULL DEFAULT '',
-    district             TEXT    NOT NULL DEFAULT '',
-    postcode             TEXT    NOT NULL DEFAULT '',
-    telecom              TEXT    NOT NULL DEFAULT '[]',
-    language             TEXT    NOT NULL DEFAULT '',
-    interpreter_required INTEGER NOT NULL DEFAULT 0,
-    reg_type             TEXT    NOT NULL DEFAULT 'GMS',
-    reg_status           TEXT    NOT NULL DEFAULT 'active',
-    reg_start            TEXT    NOT NULL DEFAULT '',
-    reg_end              TEXT    NOT NULL DEFAULT '',
-    preferred_branch     TEXT    NOT NULL DEFAULT '',
-    sensitive            INTEGER NOT NULL DEFAULT 0,
-    deceased_date        TEXT    NOT NULL DEFAULT '',
-    superseded_by        TEXT    NOT NULL DEFAULT '',
-    merged_into          TEXT    NOT NULL DEFAULT '',
-    in_transit           INTEGER NOT NULL DEFAULT 0,
-    dissent              INTEGER NOT NULL DEFAULT 0,
-    version              INTEGER NOT NULL DEFAULT 1,
-    updated_us           INTEGER NOT NULL,
+    id         INTEGER PRIMARY KEY,
+    org_id     INTEGER NOT NULL REFERENCES organisations(id),
+    nhs_number TEXT    NOT NULL,
+    family     TEXT    NOT NULL,
+    birth_date TEXT    NOT NULL,
+    reg_status TEXT    NOT NULL DEFAULT 'active',
+    details    TEXT    NOT NULL,
+    version    INTEGER NOT NULL DEFAULT 1,
+    updated_us INTEGER NOT NULL,
     UNIQUE (org_id, nhs_number)
 );
 CREATE INDEX patients_nhs ON patients(nhs_number);

@@ -1,0 +1,238 @@
+// Command pcnhub runs the pcnhub server and its operational tools.
+//
+// Every flag has an environment twin: --db is PCNHUB_DB, --data-dir is
+// PCNHUB_DATA_DIR, and so on; a flag given on the command line wins.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"os/user"
+	"strings"
+	"syscall"
+
+	"github.com/pcnhub/pcnhub"
+	"github.com/pcnhub/pcnhub/sqlstore"
+)
+
+const usage = `pcnhub — GP practices, their PCN hub and NHS 111 working as one.
+
+Usage:
+  pcnhub serve [flags]                         run the HTTP server
+  pcnhub seed demo|assurance [flags]           load a data set (idempotent)
+  pcnhub import patients --practice ODS FILE   import a demographics CSV
+  pcnhub export patients --practice ODS [FILE] export a practice's patients as CSV
+  pcnhub audit [--nhs N] [--verify]            list or verify the audit trail
+  pcnhub migrate [flags]                       bring the database schema up to date
+  pcnhub bench import [--rows N]               measure import and lookup speed
+
+Run "pcnhub COMMAND --help" for the flags of a command. Every flag has an
+environment twin: --db is PCNHUB_DB, --data-dir is PCNHUB_DATA_DIR, …
+
+Storage: SQLite in --data-dir (default ./data) unless --db names a
+PostgreSQL server (postgres://user:pass@host/db).
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	if err != nil && !errors.Is(err, flag.ErrHelp) {
+		fmt.Fprintln(os.Stderr, "pcnhub:", describe(err))
+		os.Exit(exitCode(err))
+	}
+}
+
+// run dispatches a command line; it is main without the process.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "serve":
+		return cmdServe(ctx, rest, stdout, stderr)
+	case "seed":
+		return cmdSeed(ctx, rest, stdout, stderr)
+	case "import":
+		if len(rest) == 0 || rest[0] != "patients" {
+			return usageError("usage: pcnhub import patients --practice ODS FILE.csv")
+		}
+		return cmdImportPatients(ctx, rest[1:], stdout, stderr)
+	case "export":
+		if len(rest) == 0 || rest[0] != "patients" {
+			return usageError("usage: pcnhub export patients --practice ODS [FILE.csv]")
+		}
+		return cmdExportPatients(ctx, rest[1:], stdout, stderr)
+	case "audit":
+		return cmdAudit(ctx, rest, stdout, stderr)
+	case "migrate":
+		return cmdMigrate(ctx, rest, stdout, stderr)
+	case "bench":
+		if len(rest) == 0 || rest[0] != "import" {
+			return usageError("usage: pcnhub bench import [--rows N]")
+		}
+		return cmdBenchImport(ctx, rest[1:], stdout, stderr)
+	}
+	return usageError(fmt.Sprintf("unknown command %q; run pcnhub --help", cmd))
+}
+
+type usageError string
+
+func (e usageError) Error() string { return string(e) }
+
+// describe turns an error into the line a person reads: the safe message
+// for application errors, the full text for anything else (the CLI user
+// is the operator, who needs the cause).
+func describe(err error) string {
+	var e *pcnhub.Error
+	if errors.As(err, &e) && e.Code != pcnhub.EINTERNAL {
+		return e.Message
+	}
+	return err.Error()
+}
+
+// exitCode: 2 for usage errors and invalid input, 1 for everything else.
+func exitCode(err error) int {
+	var u usageError
+	if errors.As(err, &u) || pcnhub.ErrorCode(err) == pcnhub.EINVALID {
+		return 2
+	}
+	return 1
+}
+
+// flags is a FlagSet whose every flag defaults to its PCNHUB_* environment twin.
+type flags struct {
+	*flag.FlagSet
+	env func(string) string
+}
+
+func newFlags(name, synopsis string, stderr io.Writer) *flags {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	f := &flags{FlagSet: fs, env: os.Getenv}
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: pcnhub %s\n\nFlags (each also read from its environment variable):\n", synopsis)
+		fs.PrintDefaults()
+	}
+	return f
+}
+
+// envName is the environment twin of a flag: data-dir → PCNHUB_DATA_DIR.
+func envName(flagName string) string {
+	return "PCNHUB_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
+}
+
+// Parse parses flags wherever they stand among the arguments
+// ("import patients FILE --practice X" works too); "--" ends the flags.
+func (f *flags) Parse(args []string) error {
+	var positional []string
+	for {
+		if err := f.FlagSet.Parse(args); err != nil {
+			return err
+		}
+		rest := f.FlagSet.Args()
+		if len(rest) == 0 {
+			break
+		}
+		if len(args) > 0 && len(rest) < len(args) && args[len(args)-len(rest)-1] == "--" {
+			positional = append(positional, rest...)
+			break
+		}
+		positional = append(positional, rest[0])
+		args = rest[1:]
+	}
+	return f.FlagSet.Parse(append([]string{"--"}, positional...))
+}
+
+func (f *flags) String(name, def, help string) *string {
+	if v := f.env(envName(name)); v != "" {
+		def = v
+	}
+	return f.FlagSet.String(name, def, fmt.Sprintf("%s (env %s)", help, envName(name)))
+}
+
+func (f *flags) Bool(name string, def bool, help string) *bool {
+	if v := f.env(envName(name)); v != "" {
+		def = v == "1" || strings.EqualFold(v, "true") || strings.EqualFold(v, "yes")
+	}
+	return f.FlagSet.Bool(name, def, fmt.Sprintf("%s (env %s)", help, envName(name)))
+}
+
+func (f *flags) Int(name string, def int, help string) *int {
+	if v := f.env(envName(name)); v != "" {
+		fmt.Sscan(v, &def)
+	}
+	return f.FlagSet.Int(name, def, fmt.Sprintf("%s (env %s)", help, envName(name)))
+}
+
+// storeFlags are the database flags every command that opens the store has.
+type storeFlags struct {
+	db, dataDir *string
+}
+
+func addStoreFlags(f *flags) storeFlags {
+	return storeFlags{
+		db:      f.String("db", "", "database: empty for SQLite in --data-dir, or a postgres:// URL"),
+		dataDir: f.String("data-dir", "data", "directory of the embedded SQLite database (created if missing)"),
+	}
+}
+
+func (sf storeFlags) open(ctx context.Context) (*sqlstore.Store, error) {
+	return sqlstore.Open(ctx, *sf.db, sqlstore.Options{DataDir: *sf.dataDir})
+}
+
+// logFlags configure the structured logger.
+type logFlags struct{ level, format *string }
+
+func addLogFlags(f *flags) logFlags {
+	return logFlags{
+		level:  f.String("log-level", "info", "log level: debug, info, warn or error"),
+		format: f.String("log-format", "auto", "log format: json, text, or auto (text on a terminal, JSON otherwise)"),
+	}
+}
+
+func (lf logFlags) logger(w io.Writer) (*slog.Logger, error) {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(*lf.level)); err != nil {
+		return nil, usageError(fmt.Sprintf("--log-level %q: use debug, info, warn or error", *lf.level))
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	switch *lf.format {
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	case "text":
+		return slog.New(slog.NewTextHandler(w, opts)), nil
+	case "auto":
+		if isTerminal(w) {
+			return slog.New(slog.NewTextHandler(w, opts)), nil
+		}
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	}
+	return nil, usageError(fmt.Sprintf("--log-format %q: use json, text or auto", *lf.format))
+}
+
+// isTerminal reports whether w is a character device (a terminal).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// actor names the person running a CLI command, for the audit trail.
+func actor() string {
+	if u, err := user.Current(); err == nil {
+		return "cli:" + u.Username
+	}
+	return "cli"
+}

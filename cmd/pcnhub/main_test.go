@@ -1,0 +1,239 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pcnhub/pcnhub"
+	"github.com/pcnhub/pcnhub/patientcsv"
+	"github.com/pcnhub/pcnhub/seed/demo"
+	"github.com/pcnhub/pcnhub/sqlstore/sqltest"
+)
+
+// engineArgs returns the store flags that put a command on the engine.
+func engineArgs(t *testing.T, engine string) []string {
+	dsn := sqltest.DSN(t, engine)
+	if engine == "sqlite" {
+		return []string{"--data-dir", filepath.Dir(dsn)}
+	}
+	return []string{"--db", dsn}
+}
+
+// TestServeWithDemoData runs the README's command — serve with the demo
+// data — on a real listener, checks the operational endpoints, and shuts
+// it down as SIGTERM would.
+func TestServeWithDemoData(t *testing.T) {
+	for _, engine := range sqltest.Engines {
+		t.Run(engine, func(t *testing.T) {
+			args := append([]string{"serve", "--addr", "127.0.0.1:0", "--seed", "demo", "--log-format", "json"}, engineArgs(t, engine)...)
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			pr, pw := io.Pipe()
+			done := make(chan error, 1)
+			go func() { done <- run(ctx, args, io.Discard, pw); pw.Close() }()
+
+			// The log says where it listens; read it as an operator would.
+			addrc := make(chan string, 1)
+			var logged bytes.Buffer
+			go func() {
+				sc := bufio.NewScanner(pr)
+				for sc.Scan() {
+					logged.Write(sc.Bytes())
+					logged.WriteByte('\n')
+					var line struct{ Msg, Addr string }
+					if json.Unmarshal(sc.Bytes(), &line) == nil && line.Msg == "pcnhub serving" {
+						addrc <- line.Addr
+					}
+				}
+			}()
+			var base string
+			select {
+			case addr := <-addrc:
+				base = "http://" + addr
+			case err := <-done:
+				t.Fatalf("serve ended early: %v", err)
+			case <-time.After(3 * time.Minute):
+				t.Fatal("serve did not start")
+			}
+			get := func(path string) (int, string) {
+				resp, err := http.Get(base + path)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer resp.Body.Close()
+				b, _ := io.ReadAll(resp.Body)
+				return resp.StatusCode, string(b)
+			}
+			if code, body := get("/healthz"); code != 200 || body != "ok\n" {
+				t.Errorf("/healthz = %d %q", code, body)
+			}
+			if code, body := get("/readyz"); code != 200 || body != "ready\n" {
+				t.Errorf("/readyz = %d %q", code, body)
+			}
+			if code, body := get("/"); code != 200 || !strings.Contains(body, "Riverside Medical Centre") || !strings.Contains(body, "Y99990") {
+				t.Errorf("/ = %d, lacks the demo organisations", code)
+			}
+			if code, _ := get("/nope"); code != 404 {
+				t.Errorf("/nope = %d, want 404", code)
+			}
+			code, body := get("/metrics")
+			if code != 200 || !strings.Contains(body, `pcnhub_http_requests_total{code="200",route="GET /healthz"} 1`) ||
+				!strings.Contains(body, `route="unmatched"`) {
+				t.Errorf("/metrics = %d, lacks request counters:\n%s", code, grep(body, "pcnhub_http_requests_total"))
+			}
+			cancel()
+			select {
+			case err := <-done:
+				if err != nil {
+					t.Fatalf("graceful shutdown: %v", err)
+				}
+			case <-time.After(time.Minute):
+				t.Fatal("serve did not stop")
+			}
+			if !strings.Contains(logged.String(), `"patients_new":80962`) {
+				t.Errorf("demo data not loaded; log:\n%s", logged.String())
+			}
+			if strings.Contains(logged.String(), "?") {
+				t.Errorf("a query string reached the log:\n%s", logged.String())
+			}
+		})
+	}
+}
+
+func grep(s, sub string) string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if strings.Contains(l, sub) {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
+}
+
+func TestImportExportCommands(t *testing.T) {
+	for _, engine := range sqltest.Engines {
+		t.Run(engine, func(t *testing.T) {
+			ctx := context.Background()
+			store := engineArgs(t, engine)
+			dir := t.TempDir()
+			if err := run(ctx, append([]string{"seed", "assurance", "--log-format", "text"}, store...), io.Discard, io.Discard); err != nil {
+				t.Fatal(err)
+			}
+			// A file with one bad row: nothing is imported, the error names line and column.
+			var good bytes.Buffer
+			w := patientcsv.NewWriter(&good)
+			for p := range demo.Patients(3, 30, 999_700_000, "") {
+				w.Write(&p)
+			}
+			w.Flush()
+			bad := strings.Replace(good.String(), "\n999", "\n998", 1) // first data row: check digit now wrong
+			in := filepath.Join(dir, "patients.csv")
+			os.WriteFile(in, []byte(bad), 0o600)
+			var stderr bytes.Buffer
+			err := run(ctx, append([]string{"import", "patients", "--practice", "B82617", in}, store...), io.Discard, &stderr)
+			if pcnhub.ErrorCode(err) != pcnhub.EINVALID || exitCode(err) != 2 {
+				t.Fatalf("bad file: err %v (exit %d)", err, exitCode(err))
+			}
+			if !strings.Contains(stderr.String(), "line 2, column 1 (nhs_number)") {
+				t.Fatalf("stderr lacks the row error: %q", stderr.String())
+			}
+			// --skip-invalid imports the 29 good rows and writes the rejects file.
+			var stdout bytes.Buffer
+			err = run(ctx, append([]string{"import", "patients", "--practice", "B82617", "--skip-invalid", in}, store...), &stdout, io.Discard)
+			if err != nil || !strings.Contains(stdout.String(), "29 imported (29 new") {
+				t.Fatalf("skip-invalid: %v %q", err, stdout.String())
+			}
+			rej, err := os.ReadFile(filepath.Join(dir, "patients.rejects.csv"))
+			if err != nil || strings.Count(string(rej), "\n") != 2 {
+				t.Fatalf("rejects file: %q %v", rej, err)
+			}
+			// The export holds the 20 assurance patients and the 29 imported ones.
+			out := filepath.Join(dir, "export.csv")
+			if err := run(ctx, append([]string{"export", "patients", "--practice", "B82617", out}, store...), io.Discard, io.Discard); err != nil {
+				t.Fatal(err)
+			}
+			exported, _ := os.ReadFile(out)
+			if n := strings.Count(string(exported), "\n"); n != 1+20+29 {
+				t.Fatalf("export has %d lines, want 50", n)
+			}
+			// Unknown practice and bad ODS codes are clear errors.
+			err = run(ctx, append([]string{"import", "patients", "--practice", "INVOC1", in}, store...), io.Discard, io.Discard)
+			if pcnhub.ErrorCode(err) != pcnhub.ENOTFOUND || describe(err) != "organisation INVOC1 not found" {
+				t.Fatalf("unknown practice: %v", err)
+			}
+			err = run(ctx, append([]string{"export", "patients", "--practice", "b82617"}, store...), io.Discard, io.Discard)
+			if pcnhub.ErrorCode(err) != pcnhub.EINVALID {
+				t.Fatalf("lower-case ODS: %v", err)
+			}
+			// The audit command lists the imports and verifies the chain.
+			stdout.Reset()
+			if err := run(ctx, append([]string{"audit", "--verify"}, store...), &stdout, io.Discard); err != nil ||
+				!strings.Contains(stdout.String(), "audit chain intact: 4 events") { // seed, failed import, import, export
+				t.Fatalf("audit verify: %v %q", err, stdout.String())
+			}
+		})
+	}
+}
+
+func TestFlagsHaveEnvironmentTwins(t *testing.T) {
+	f := newFlags("serve", "serve", io.Discard)
+	f.env = func(k string) string {
+		return map[string]string{"PCNHUB_DB": "postgres://x", "PCNHUB_DATA_DIR": "/srv/pcnhub", "PCNHUB_SKIP_INVALID": "true"}[k]
+	}
+	db := f.String("db", "", "database")
+	dir := f.String("data-dir", "data", "dir")
+	addr := f.String("addr", ":8080", "addr")
+	skip := f.Bool("skip-invalid", false, "skip")
+	if err := f.Parse([]string{"--addr", ":9090"}); err != nil {
+		t.Fatal(err)
+	}
+	if *db != "postgres://x" || *dir != "/srv/pcnhub" || *addr != ":9090" || !*skip {
+		t.Fatalf("db %q dir %q addr %q skip %v", *db, *dir, *addr, *skip)
+	}
+	// A flag on the command line wins over its environment twin.
+	f2 := newFlags("serve", "serve", io.Discard)
+	f2.env = func(k string) string { return map[string]string{"PCNHUB_DATA_DIR": "/srv/pcnhub"}[k] }
+	dir2 := f2.String("data-dir", "data", "dir")
+	f2.Parse([]string{"--data-dir", "/tmp/x"})
+	if *dir2 != "/tmp/x" {
+		t.Fatalf("flag did not win: %q", *dir2)
+	}
+	// --help names every environment variable.
+	var help bytes.Buffer
+	err := run(context.Background(), []string{"serve", "--help"}, io.Discard, &help)
+	if !errors.Is(err, flag.ErrHelp) {
+		t.Fatalf("--help: %v", err)
+	}
+	for _, v := range []string{"PCNHUB_ADDR", "PCNHUB_DB", "PCNHUB_DATA_DIR", "PCNHUB_SEED", "PCNHUB_LOG_LEVEL", "PCNHUB_LOG_FORMAT"} {
+		if !strings.Contains(help.String(), v) {
+			t.Errorf("serve --help does not mention %s", v)
+		}
+	}
+}
+
+func TestUnknownCommandsAndSeeds(t *testing.T) {
+	ctx := context.Background()
+	if err := run(ctx, []string{"frobnicate"}, io.Discard, io.Discard); exitCode(err) != 2 {
+		t.Errorf("unknown command: %v", err)
+	}
+	err := run(ctx, []string{"seed", "nonsense", "--data-dir", t.TempDir()}, io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "assurance|demo") {
+		t.Errorf("unknown seed: %v", err)
+	}
+	var out bytes.Buffer
+	run(ctx, nil, &out, io.Discard)
+	if !strings.Contains(out.String(), "pcnhub import patients") {
+		t.Errorf("usage: %q", out.String())
+	}
+}

@@ -1,0 +1,161 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/pcnhub/pcnhub/seed"
+	"github.com/pcnhub/pcnhub/seed/assurance"
+	"github.com/pcnhub/pcnhub/seed/demo"
+	"github.com/pcnhub/pcnhub/server"
+	"github.com/pcnhub/pcnhub/sqlstore"
+)
+
+// datasets are the data sets --seed can load, by name.
+var datasets = map[string]func() seed.Dataset{
+	"demo":      demo.Dataset,
+	"assurance": assurance.Dataset,
+}
+
+func datasetNames() string {
+	var names []string
+	for n := range datasets {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return strings.Join(names, "|")
+}
+
+func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	f := newFlags("serve", "serve [flags]", stderr)
+	addr := f.String("addr", ":8080", "address to listen on, host:port")
+	seedName := f.String("seed", "", "load a data set before serving ("+datasetNames()+"); loading is idempotent")
+	shutdown := f.String("shutdown-timeout", "30s", "how long to let requests finish after SIGTERM")
+	sf := addStoreFlags(f)
+	lf := addLogFlags(f)
+	if err := f.Parse(args); err != nil {
+		return err
+	}
+	if f.NArg() > 0 {
+		return usageError(fmt.Sprintf("serve takes no arguments, got %q", f.Args()))
+	}
+	grace, err := time.ParseDuration(*shutdown)
+	if err != nil {
+		return usageError(fmt.Sprintf("--shutdown-timeout %q: %v", *shutdown, err))
+	}
+	log, err := lf.logger(stderr)
+	if err != nil {
+		return err
+	}
+	store, err := sf.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	log.Info("database ready", "engine", store.Dialect())
+	if *seedName != "" {
+		if err := loadSeed(ctx, store, *seedName, log); err != nil {
+			return err
+		}
+	}
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", *addr, err)
+	}
+	srv := &http.Server{
+		Handler:           server.New(store, log, prometheus.NewRegistry()),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      120 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	log.Info("pcnhub serving", "addr", ln.Addr().String())
+
+	select {
+	case err := <-served:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down", "grace", grace)
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), grace)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	log.Info("stopped")
+	return nil
+}
+
+// loadSeed loads a named data set and logs what it did.
+func loadSeed(ctx context.Context, store *sqlstore.Store, name string, log *slog.Logger) error {
+	make, ok := datasets[name]
+	if !ok {
+		return usageError(fmt.Sprintf("unknown data set %q: use %s", name, datasetNames()))
+	}
+	start := time.Now()
+	st, err := store.LoadDataset(ctx, make(), actor())
+	if err != nil {
+		return err
+	}
+	log.Info("data set loaded", "name", name, "organisations", st.Organisations, "practitioners", st.Practitioners,
+		"locations", st.Locations, "patients_new", st.Patients.Inserted, "patients_changed", st.Patients.Updated,
+		"patients_unchanged", st.Patients.Unchanged, "register_entries",
+		st.People.Inserted+st.People.Updated+st.People.Unchanged, "took", time.Since(start).Round(time.Millisecond).String())
+	return nil
+}
+
+func cmdSeed(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	f := newFlags("seed", "seed "+datasetNames()+" [flags]", stderr)
+	sf := addStoreFlags(f)
+	lf := addLogFlags(f)
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+		f.Usage()
+		return usageError("name a data set: " + datasetNames())
+	}
+	name := args[0]
+	if err := f.Parse(args[1:]); err != nil {
+		return err
+	}
+	log, err := lf.logger(stderr)
+	if err != nil {
+		return err
+	}
+	store, err := sf.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	return loadSeed(ctx, store, name, log)
+}
+
+func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	f := newFlags("migrate", "migrate [flags]", stderr)
+	sf := addStoreFlags(f)
+	if err := f.Parse(args); err != nil {
+		return err
+	}
+	store, err := sf.open(ctx) // Open migrates
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	fmt.Fprintf(stdout, "schema up to date (%s)\n", store.Dialect())
+	return nil
+}

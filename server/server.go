@@ -1,0 +1,163 @@
+// Package server assembles pcnhub's HTTP surface: the operational
+// endpoints (/healthz, /readyz, /metrics), request logging and metrics,
+// and the mounts of the capability handlers (GP Connect, staff UI) as they
+// land. Handlers read top to bottom: parse, validate, call the domain,
+// respond.
+package server
+
+import (
+	"context"
+	"html/template"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/pcnhub/pcnhub"
+	"github.com/pcnhub/pcnhub/sqlstore"
+)
+
+// Server is pcnhub's HTTP handler.
+type Server struct {
+	store    *sqlstore.Store
+	log      *slog.Logger
+	mux      *http.ServeMux
+	handler  http.Handler
+	requests *prometheus.CounterVec
+	duration *prometheus.HistogramVec
+}
+
+// New builds the handler. reg receives pcnhub's metrics (use a fresh
+// prometheus.NewRegistry in tests).
+func New(store *sqlstore.Store, log *slog.Logger, reg *prometheus.Registry) *Server {
+	s := &Server{store: store, log: log, mux: http.NewServeMux()}
+	s.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "pcnhub_http_requests_total", Help: "HTTP requests answered, by route pattern and status code.",
+	}, []string{"route", "code"})
+	s.duration = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name: "pcnhub_http_request_duration_seconds", Help: "Time to answer HTTP requests, by route pattern.",
+		Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 3},
+	}, []string{"route"})
+	reg.MustRegister(s.requests, s.duration,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		collectors.NewDBStatsCollector(store.DB(), string(store.Dialect())))
+
+	s.mux.HandleFunc("GET /healthz", s.healthz)
+	s.mux.HandleFunc("GET /readyz", s.readyz)
+	s.mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	s.mux.HandleFunc("GET /{$}", s.home)
+	s.handler = s.observe(s.mux)
+	return s
+}
+
+// Handle mounts a capability's handler under a pattern.
+func (s *Server) Handle(pattern string, h http.Handler) { s.mux.Handle(pattern, h) }
+
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// healthz answers 200 while the process runs.
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Write([]byte("ok\n"))
+}
+
+// readyz answers 200 when the database answers within two seconds, 503 otherwise.
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	if err := s.store.Ping(ctx); err != nil {
+		s.log.Warn("readiness check failed", "err", err)
+		w.WriteHeader(http.StatusServiceUnavailable)
+		w.Write([]byte("database unreachable\n"))
+		return
+	}
+	w.Write([]byte("ready\n"))
+}
+
+var homePage = template.Must(template.New("home").Parse(`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>pcnhub</title>
+<style>body{font-family:Arial,sans-serif;margin:2rem;color:#212b32}table{border-collapse:collapse}
+td,th{border-bottom:1px solid #d8dde0;padding:.4rem .8rem;text-align:left}th{background:#f0f4f5}
+td.n{text-align:right}</style></head>
+<body><h1>pcnhub</h1><p>Running on {{.Engine}}. {{len .Orgs}} organisations known.</p>
+<table><thead><tr><th>ODS</th><th>Name</th><th>Type</th><th>Hosted</th><th>List size</th></tr></thead><tbody>
+{{range .Orgs}}<tr><td>{{.ODS}}</td><td>{{.Name}}</td><td>{{.Type}}</td><td>{{if .Hosted}}yes{{else}}no{{end}}</td><td class="n">{{.ListSize}}</td></tr>
+{{end}}</tbody></table>
+<p><a href="/healthz">/healthz</a> · <a href="/readyz">/readyz</a> · <a href="/metrics">/metrics</a></p></body></html>`))
+
+// home lists the organisations this pcnhub knows (no patient data).
+func (s *Server) home(w http.ResponseWriter, r *http.Request) {
+	orgs, err := s.store.ListOrganisations(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	homePage.Execute(w, struct {
+		Engine sqlstore.Dialect
+		Orgs   []*pcnhub.Organisation
+	}{s.store.Dialect(), orgs})
+}
+
+// fail answers an error as plain text: the safe message for application
+// errors; internal errors are logged and answered generically.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	status := map[string]int{pcnhub.EINVALID: 400, pcnhub.EUNAUTHORIZED: 401, pcnhub.EFORBIDDEN: 403,
+		pcnhub.ENOTFOUND: 404, pcnhub.ECONFLICT: 409, pcnhub.ENOTIMPLEMENTED: 501}[pcnhub.ErrorCode(err)]
+	if status == 0 {
+		status = 500
+		s.log.Error("internal error", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	http.Error(w, pcnhub.ErrorMessage(err), status)
+}
+
+// statusRecorder remembers the status code a handler wrote.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	if r.status == 0 {
+		r.status = code
+	}
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *statusRecorder) Write(b []byte) (int, error) {
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+	return r.ResponseWriter.Write(b)
+}
+
+func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+
+// observe logs every request (method, route pattern, path without query,
+// status, duration — never the query string, which may hold an NHS
+// number) and records its metrics under the route pattern, so that ids in
+// paths do not multiply the series.
+func (s *Server) observe(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &statusRecorder{ResponseWriter: w}
+		next.ServeHTTP(rec, r)
+		if rec.status == 0 {
+			rec.status = http.StatusOK
+		}
+		route := r.Pattern
+		if route == "" {
+			route = "unmatched"
+		}
+		elapsed := time.Since(start)
+		s.requests.WithLabelValues(route, strconv.Itoa(rec.status)).Inc()
+		s.duration.WithLabelValues(route).Observe(elapsed.Seconds())
+		s.log.LogAttrs(r.Context(), slog.LevelInfo, "request", slog.String("method", r.Method),
+			slog.String("route", route), slog.Int("status", rec.status), slog.Float64("duration_ms", float64(elapsed.Microseconds())/1000))
+	})
+}
