@@ -8,7 +8,10 @@ import (
 )
 
 // RowError is a row that cannot be imported. The Reader carries on with the
-// next row after it.
+// next row after it. For a CSV syntax error (a stray or missing quote),
+// Column is the field that was being read and Reason gives the line and
+// byte at which the error was found; for a wrong number of fields, Column
+// is 0.
 type RowError struct {
 	Line   int    // line on which the row starts (1-based)
 	Column int    // 1-based column number in the file; 0 when the whole row is wrong

@@ -27,9 +27,10 @@
 // The first row is the header. Header names are matched case-insensitively
 // after trimming spaces, and may come in any order. Every required column
 // must be present; an unknown column, a column without a name, or a column
-// given twice is an error. Optional columns may be left out, which is the
-// same as leaving their fields empty. Every row must have as many fields as
-// the header.
+// given twice is an error. A first row with none of the column names is
+// taken to be a patient and reported as a missing header, without quoting
+// it. Optional columns may be left out, which is the same as leaving their
+// fields empty. Every row must have as many fields as the header.
 //
 // Every field is trimmed of surrounding white space before it is checked.
 // Text fields (family_name, given_names, title, address_line_1 to 3, city,

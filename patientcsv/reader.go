@@ -160,6 +160,16 @@ func (r *Reader) mapHeader() error {
 		r.idx[i] = -1
 	}
 	r.width = len(r.header)
+	// A file without a header row has a patient in its first row: say so
+	// without repeating any of it.
+	known := false
+	for _, h := range r.header {
+		known = known || canonicalName(h) != ""
+	}
+	if !known {
+		return &HeaderError{Reason: "the first row is not a header: it has none of the column names (" +
+			strings.Join(Columns[:3], ", ") + ", …)"}
+	}
 	for i, h := range r.header {
 		name := strings.ToLower(strings.TrimSpace(h))
 		if name == "" {

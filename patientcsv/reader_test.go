@@ -353,6 +353,8 @@ func TestHeader(t *testing.T) {
 			&HeaderError{Column: 7, Field: "city", Reason: "the column appears twice (also column 6)"}, nil},
 		{"missing required", "nhs_number,family_name,given_names,gender\n",
 			&HeaderError{Field: "birth_date", Reason: "a required column is missing"}, nil},
+		{"no header", "9434765919,Smith,Mary,1980-05-17,F\n",
+			&HeaderError{Reason: "the first row is not a header: it has none of the column names (nhs_number, family_name, given_names, …)"}, nil},
 		{"empty name", "nhs_number,family_name,,given_names,birth_date,gender\n",
 			&HeaderError{Column: 3, Reason: "the column has no name"}, nil},
 		{"empty file", "", &HeaderError{Reason: "the file is empty: the first row must be the header"}, nil},

@@ -43,17 +43,102 @@ type patientDetails struct {
 	DissentFromSharing  bool                  `json:"dissentFromSharing,omitempty"`
 }
 
-func encodePatientDetails(p *pcnhub.Patient) (string, error) {
+func (p *patientDetailsOf) details() patientDetails {
 	r := &p.Registration
-	b, err := json.Marshal(patientDetails{
+	return patientDetails{
 		Prefix: p.Name.Prefix, Given: p.Name.Given, Gender: p.Gender, AddressLines: p.Address.Lines,
 		City: p.Address.City, District: p.Address.District, Postcode: p.Address.Postcode, Telecom: p.Telecom,
 		Language: p.Language, InterpreterRequired: p.InterpreterRequired, RegType: string(r.Type),
 		RegStart: r.Start.String(), RegEnd: r.End.String(), PreferredBranch: string(r.PreferredBranch),
 		Sensitive: p.Sensitive, DeceasedDate: p.DeceasedDate.String(), SupersededBy: string(p.SupersededBy),
 		MergedInto: string(p.MergedInto), InTransit: p.InTransit, DissentFromSharing: p.DissentFromSharing,
-	})
-	return string(b), err
+	}
+}
+
+// patientDetailsOf lets a Patient be turned into its details document.
+type patientDetailsOf pcnhub.Patient
+
+// encodePatientDetails writes p's details document: byte for byte what
+// json.Marshal writes for patientDetails (a test holds it to that), but
+// by hand, because it runs for every row of an import on the writer's
+// critical path, where reflection cost a fifth of the time.
+func encodePatientDetails(p *pcnhub.Patient) string {
+	d := (*patientDetailsOf)(p).details()
+	b := make([]byte, 0, 384)
+	b = append(b, '{')
+	first := true
+	str := func(key, v string) {
+		if v == "" {
+			return
+		}
+		if !first {
+			b = append(b, ',')
+		}
+		first = false
+		b = append(b, '"')
+		b = append(b, key...)
+		b = append(b, '"', ':')
+		b = appendJSONString(b, v)
+	}
+	list := func(key string, vs []string) {
+		if len(vs) == 0 {
+			return
+		}
+		if !first {
+			b = append(b, ',')
+		}
+		first = false
+		b = append(b, '"')
+		b = append(b, key...)
+		b = append(b, '"', ':', '[')
+		for i, v := range vs {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendJSONString(b, v)
+		}
+		b = append(b, ']')
+	}
+	flag := func(key string, v bool) {
+		if !v {
+			return
+		}
+		if !first {
+			b = append(b, ',')
+		}
+		first = false
+		b = append(b, '"')
+		b = append(b, key...)
+		b = append(b, `":true`...)
+	}
+	str("prefix", d.Prefix)
+	list("given", d.Given)
+	str("gender", string(d.Gender))
+	list("addressLines", d.AddressLines)
+	str("city", d.City)
+	str("district", d.District)
+	str("postcode", d.Postcode)
+	if len(d.Telecom) > 0 {
+		if !first {
+			b = append(b, ',')
+		}
+		first = false
+		b = append(b, `"telecom":`...)
+		b = append(b, encodeTelecom(d.Telecom)...)
+	}
+	str("language", d.Language)
+	flag("interpreterRequired", d.InterpreterRequired)
+	str("regType", d.RegType)
+	str("regStart", d.RegStart)
+	str("regEnd", d.RegEnd)
+	str("preferredBranch", d.PreferredBranch)
+	flag("sensitive", d.Sensitive)
+	str("deceasedDate", d.DeceasedDate)
+	str("supersededBy", d.SupersededBy)
+	str("mergedInto", d.MergedInto)
+	flag("inTransit", d.InTransit)
+	flag("dissentFromSharing", d.DissentFromSharing)
+	return string(append(b, '}'))
 }
 
 func decodePatientDetails(s string, p *pcnhub.Patient) error {
@@ -103,13 +188,9 @@ func (pw *PatientWriter) Add(ctx context.Context, p *pcnhub.Patient) error {
 	if p.OrganisationID == 0 {
 		return pcnhub.Errorf(pcnhub.EINVALID, "patient write: no organisation")
 	}
-	details, err := encodePatientDetails(p)
-	if err != nil {
-		return err
-	}
 	return pw.w.add(ctx, strconv.FormatInt(p.OrganisationID, 10)+"/"+string(p.NHSNumber),
 		p.OrganisationID, string(p.NHSNumber), p.Name.Family, p.BirthDate.String(), string(p.Registration.Status),
-		details, pw.now)
+		encodePatientDetails(p), pw.now)
 }
 
 // Commit writes the last batch and commits. It returns what changed.

@@ -97,7 +97,7 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 		// transaction that will write takes the write lock up front (no
 		// deadlock from upgrading a read lock).
 		q := "?_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=busy_timeout(30000)" +
-			"&_pragma=synchronous(NORMAL)&_pragma=cache_size(-32000)&_txlock=immediate"
+			"&_pragma=synchronous(NORMAL)&_pragma=cache_size(-8000)&_txlock=immediate"
 		s.db, err = sql.Open("sqlite", "file:"+path+q)
 		if err != nil {
 			return nil, fmt.Errorf("open sqlite: %w", err)

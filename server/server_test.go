@@ -1,0 +1,53 @@
+package server_test
+
+import (
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/pcnhub/pcnhub/server"
+	"github.com/pcnhub/pcnhub/sqlstore/sqltest"
+)
+
+// /readyz follows the database: ready while it answers, 503 once it is gone;
+// /healthz stays 200 either way.
+func TestReadinessFollowsTheDatabase(t *testing.T) {
+	for _, engine := range sqltest.Engines {
+		t.Run(engine, func(t *testing.T) {
+			store := sqltest.Open(t, engine, nil)
+			srv := server.New(store, slog.New(slog.NewTextHandler(io.Discard, nil)), prometheus.NewRegistry())
+			get := func(path string) int {
+				rec := httptest.NewRecorder()
+				srv.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
+				return rec.Code
+			}
+			if got := get("/readyz"); got != http.StatusOK {
+				t.Fatalf("/readyz with the database up = %d", got)
+			}
+			store.Close()
+			if got := get("/readyz"); got != http.StatusServiceUnavailable {
+				t.Fatalf("/readyz with the database closed = %d, want 503", got)
+			}
+			if got := get("/healthz"); got != http.StatusOK {
+				t.Fatalf("/healthz = %d", got)
+			}
+			// The home page fails cleanly, without leaking the cause.
+			rec := httptest.NewRecorder()
+			srv.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/", nil))
+			if rec.Code != 500 || strings.Contains(rec.Body.String(), "sql") {
+				t.Fatalf("/ with the database closed = %d %q", rec.Code, rec.Body.String())
+			}
+			// Methods other than GET are refused.
+			rec = httptest.NewRecorder()
+			srv.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/healthz", nil))
+			if rec.Code != http.StatusMethodNotAllowed {
+				t.Fatalf("POST /healthz = %d, want 405", rec.Code)
+			}
+		})
+	}
+}
