@@ -28,6 +28,10 @@ Usage:
   pcnhub seed demo|assurance [flags]           load a data set (idempotent)
   pcnhub import patients --practice ODS FILE   import a demographics CSV
   pcnhub export patients --practice ODS [FILE] export a practice's patients as CSV
+  pcnhub org add --ods ODS --type T --name N   add or update an organisation
+  pcnhub org list                              list organisations
+  pcnhub group set --name NAME ODS…            set an organisation group's members
+  pcnhub group list                            list organisation groups
   pcnhub audit [--nhs N] [--verify]            list or verify the audit trail
   pcnhub migrate [flags]                       bring the database schema up to date
   pcnhub bench import [--rows N]               measure import and lookup speed
@@ -73,6 +77,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdExportPatients(ctx, rest[1:], stdout, stderr)
 	case "audit":
 		return cmdAudit(ctx, rest, stdout, stderr)
+	case "org":
+		return cmdOrg(ctx, rest, stdout, stderr)
+	case "group":
+		return cmdGroup(ctx, rest, stdout, stderr)
 	case "migrate":
 		return cmdMigrate(ctx, rest, stdout, stderr)
 	case "bench":

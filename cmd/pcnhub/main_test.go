@@ -237,3 +237,44 @@ func TestUnknownCommandsAndSeeds(t *testing.T) {
 		t.Errorf("usage: %q", out.String())
 	}
 }
+
+// A fresh deployment creates its practice with the CLI, then imports into it.
+func TestOrgAndGroupCommands(t *testing.T) {
+	ctx := context.Background()
+	store := []string{"--data-dir", t.TempDir()}
+	var out bytes.Buffer
+	err := run(ctx, append([]string{"org", "add", "--ods", "A81001", "--type", "gp-practice", "--name", "High St Surgery",
+		"--asid", "999900000999", "--list-size", "9027", "--list-size-date", "2026-10-01", "--pcn", "U59980",
+		"--sites", "A810010, A810011", "--address", "1 High St|Town"}, store...), &out, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	if err := run(ctx, append([]string{"org", "list"}, store...), &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "A81001") || !strings.Contains(out.String(), "9,027") || !strings.Contains(out.String(), "A810010 A810011") {
+		t.Fatalf("org list:\n%s", out.String())
+	}
+	for _, bad := range [][]string{
+		{"--ods", "a81001", "--type", "gp-practice", "--name", "x"},
+		{"--ods", "A81002", "--type", "hospital", "--name", "x"},
+		{"--ods", "A81003", "--type", "pcn-hub", "--name", "x"},
+		{"--ods", "A81004", "--type", "gp-practice", "--name", "x", "--asid", "123"},
+		{"--ods", "A81005", "--type", "gp-practice", "--name", "x", "--list-size-date", "2026-02-30"},
+	} {
+		err := run(ctx, append(append([]string{"org", "add"}, bad...), store...), io.Discard, io.Discard)
+		if pcnhub.ErrorCode(err) != pcnhub.EINVALID {
+			t.Errorf("org add %v: %v, want EINVALID", bad, err)
+		}
+	}
+	out.Reset()
+	if err := run(ctx, append([]string{"group", "set", "--name", "111 direct booking", "Y99911", "A81001"}, store...), &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	run(ctx, append([]string{"group", "list"}, store...), &out, io.Discard)
+	if !strings.Contains(out.String(), "Y99911 A81001") && !strings.Contains(out.String(), "A81001 Y99911") {
+		t.Fatalf("group list:\n%s", out.String())
+	}
+}

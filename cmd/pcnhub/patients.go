@@ -92,8 +92,9 @@ func cmdImportPatients(ctx context.Context, args []string, stdout, stderr io.Wri
 			}
 		}
 	}
-	fmt.Fprintf(stdout, "%s: %d rows read, %d imported (%d new, %d changed, %d unchanged), %d invalid",
-		ods, rep.Rows, rep.Valid, rep.Stats.Inserted, rep.Stats.Updated, rep.Stats.Unchanged, rep.Invalid)
+	t := func(n int) string { return thousands(int64(n)) }
+	fmt.Fprintf(stdout, "%s: %s rows read, %s imported (%s new, %s changed, %s unchanged), %s invalid",
+		ods, t(rep.Rows), t(rep.Valid), t(rep.Stats.Inserted), t(rep.Stats.Updated), t(rep.Stats.Unchanged), t(rep.Invalid))
 	if rep.Invalid > 0 {
 		fmt.Fprintf(stdout, " (written to %s)", *rejectsPath)
 	}
