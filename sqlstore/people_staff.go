@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 
 	"github.com/pcnhub/pcnhub"
 )
@@ -16,29 +17,37 @@ func (s *Store) UpsertPractitioner(ctx context.Context, p *pcnhub.Practitioner) 
 	if p.Name.Family == "" || p.OrganisationID == 0 {
 		return 0, pcnhub.Errorf(pcnhub.EINVALID, "a practitioner needs a family name and an organisation")
 	}
-	id := p.ID
-	err := s.withTx(ctx, func(tx *sql.Tx) error {
-		args := []any{p.OrganisationID, p.SDSUserID, joinWords(p.RoleProfileIDs), p.Name.Prefix,
-			joinWords(p.Name.Given), p.Name.Family, string(p.Gender), p.JobRoleCode}
-		const cols = `org_id, sds_user_id, role_profile_ids, prefix, given, family, gender, job_role_code`
-		if id == 0 {
-			return tx.QueryRowContext(ctx, s.q(`INSERT INTO practitioners (`+cols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
-				args...).Scan(&id)
-		}
-		_, err := tx.ExecContext(ctx, s.q(`INSERT INTO practitioners (id, `+cols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (id) DO UPDATE SET org_id = excluded.org_id, sds_user_id = excluded.sds_user_id,
-			 role_profile_ids = excluded.role_profile_ids, prefix = excluded.prefix, given = excluded.given,
-			 family = excluded.family, gender = excluded.gender, job_role_code = excluded.job_role_code`),
-			append([]any{id}, args...)...)
-		if err != nil {
-			return err
-		}
-		return s.syncIdentity(ctx, tx, "practitioners")
-	})
+	id, err := s.upsertWithID(ctx, "practitioners", p.ID,
+		[]string{"org_id", "sds_user_id", "role_profile_ids", "prefix", "given", "family", "gender", "job_role_code"},
+		[]any{p.OrganisationID, p.SDSUserID, joinWords(p.RoleProfileIDs), p.Name.Prefix, joinWords(p.Name.Given),
+			p.Name.Family, string(p.Gender), p.JobRoleCode})
 	if err != nil {
 		return 0, fmt.Errorf("upsert practitioner: %w", err)
 	}
 	return id, nil
+}
+
+// upsertWithID inserts a row into table and returns its id: a new id from
+// the database when id is 0, else exactly id, replacing the row that has it
+// (seeds use stable ids). cols and args exclude the id.
+func (s *Store) upsertWithID(ctx context.Context, table string, id int64, cols []string, args []any) (int64, error) {
+	err := s.withTx(ctx, func(tx *sql.Tx) error {
+		marks := strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", ")
+		if id == 0 {
+			return tx.QueryRowContext(ctx, s.q(fmt.Sprintf(`INSERT INTO %s (%s) VALUES (%s) RETURNING id`,
+				table, strings.Join(cols, ", "), marks)), args...).Scan(&id)
+		}
+		set := make([]string, len(cols))
+		for i, c := range cols {
+			set[i] = c + " = excluded." + c
+		}
+		if _, err := tx.ExecContext(ctx, s.q(fmt.Sprintf(`INSERT INTO %s (id, %s) VALUES (?, %s) ON CONFLICT (id) DO UPDATE SET %s`,
+			table, strings.Join(cols, ", "), marks, strings.Join(set, ", "))), append([]any{id}, args...)...); err != nil {
+			return err
+		}
+		return s.syncIdentity(ctx, tx, table)
+	})
+	return id, err
 }
 
 const practitionerColumns = `id, org_id, sds_user_id, role_profile_ids, prefix, given, family, gender, job_role_code`
@@ -98,25 +107,10 @@ func (s *Store) UpsertLocation(ctx context.Context, l *pcnhub.Location) (int64, 
 	if l.Name == "" || l.OrganisationID == 0 {
 		return 0, pcnhub.Errorf(pcnhub.EINVALID, "a location needs a name and a managing organisation")
 	}
-	id := l.ID
-	err := s.withTx(ctx, func(tx *sql.Tx) error {
-		args := []any{l.OrganisationID, string(l.SiteODS), l.Name, joinLines(l.Address.Lines), l.Address.City,
-			l.Address.District, l.Address.Postcode, encodeTelecom(l.Telecom)}
-		const cols = `org_id, site_ods, name, address_lines, city, district, postcode, telecom`
-		if id == 0 {
-			return tx.QueryRowContext(ctx, s.q(`INSERT INTO locations (`+cols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
-				args...).Scan(&id)
-		}
-		_, err := tx.ExecContext(ctx, s.q(`INSERT INTO locations (id, `+cols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (id) DO UPDATE SET org_id = excluded.org_id, site_ods = excluded.site_ods,
-			 name = excluded.name, address_lines = excluded.address_lines, city = excluded.city,
-			 district = excluded.district, postcode = excluded.postcode, telecom = excluded.telecom`),
-			append([]any{id}, args...)...)
-		if err != nil {
-			return err
-		}
-		return s.syncIdentity(ctx, tx, "locations")
-	})
+	id, err := s.upsertWithID(ctx, "locations", l.ID,
+		[]string{"org_id", "site_ods", "name", "address_lines", "city", "district", "postcode", "telecom"},
+		[]any{l.OrganisationID, string(l.SiteODS), l.Name, joinLines(l.Address.Lines), l.Address.City,
+			l.Address.District, l.Address.Postcode, encodeTelecom(l.Telecom)})
 	if err != nil {
 		return 0, fmt.Errorf("upsert location: %w", err)
 	}

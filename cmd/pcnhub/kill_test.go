@@ -129,4 +129,3 @@ func openEngine(t *testing.T, args []string) *sqlstore.Store {
 	t.Cleanup(func() { s.Close() })
 	return s
 }
-
