@@ -7,6 +7,7 @@ import (
 	"iter"
 
 	"github.com/pcnhub/pcnhub"
+	"github.com/pcnhub/pcnhub/schedule"
 )
 
 // Dataset is a complete set of organisations, people and records.
@@ -28,6 +29,40 @@ type Dataset struct {
 	Patients iter.Seq2[pcnhub.ODSCode, pcnhub.Patient]
 	// People yields the entries of the PDS-like demographic register.
 	People iter.Seq[pcnhub.Person]
+
+	// Schedules carry explicit, stable IDs and name their organisation by
+	// ODS code (OrganisationID is filled in by Load); their LocationID and
+	// PractitionerID are the explicit ids of Locations and Practitioners.
+	Schedules []Schedule
+	// Slots yields the slots of the Schedules for a data set loaded on
+	// day today (Europe/London): rolling slots relative to today, and any
+	// fixed ones. For a given day it yields the same slots every time, and
+	// a slot's fields depend only on its schedule and start, never on
+	// today, so that loading on a later day adds the new days' slots and
+	// agrees with the old ones. Slots are keyed by (schedule, start); a
+	// stored slot is never changed by a load. ID and Version are ignored.
+	Slots func(today pcnhub.Date) iter.Seq[schedule.Slot]
+	// Appointments yields appointments booked outside GP Connect (at the
+	// practice) for a data set loaded on day today. Each takes the slots
+	// of its schedule that tile [Start, End); Load skips one whose slots
+	// are not all free or were ever booked before, so re-loading changes
+	// nothing and a cancelled seed appointment stays cancelled.
+	Appointments func(today pcnhub.Date) iter.Seq[Appointment]
+}
+
+// Schedule is a schedule with the ODS code of its organisation.
+type Schedule struct {
+	OrgODS pcnhub.ODSCode
+	schedule.Schedule
+}
+
+// Appointment is an appointment of a patient record of its schedule's
+// organisation, named by NHS number. Load fills in the ids, the slot ids
+// and what the appointment copies from its schedule and slots
+// (schedule.Appointment.SetSlots); Created defaults to the load time.
+type Appointment struct {
+	Patient pcnhub.NHSNumber
+	schedule.Appointment
 }
 
 // Practitioner is a practitioner with the ODS code of their organisation.

@@ -2,24 +2,35 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
+	"iter"
+	"slices"
+	"strings"
+	"time"
 
 	"github.com/pcnhub/pcnhub"
+	"github.com/pcnhub/pcnhub/schedule"
 	"github.com/pcnhub/pcnhub/seed"
 )
 
 // LoadStats counts what loading a data set did.
 type LoadStats struct {
-	Organisations, Groups, Practitioners, Locations int
-	Patients, People                                UpsertStats
+	Organisations, Groups, Practitioners, Locations, Schedules int
+	Patients, People, Slots, Appointments                      UpsertStats
 }
 
 // LoadDataset writes a data set idempotently: organisations by ODS code,
-// groups by name, practitioners and locations by their explicit ids,
-// patients by (organisation, NHS number), register entries by NHS number.
-// Loading the same data set again changes no patient or register entry.
-// Patients and register entries are each written in one transaction.
-// The load is audited (counts only).
+// groups by name, practitioners, locations and schedules by their
+// explicit ids, patients by (organisation, NHS number), register entries
+// by NHS number, slots by (schedule, start) — a stored slot is never
+// changed, so a booked slot stays booked — and appointments only into
+// slots that are free and were never booked. Slots and appointments are
+// generated for today, the store clock's date in Europe/London.
+// Loading the same data set again on the same day changes nothing; on a
+// later day it adds the new days' slots and appointments and leaves the
+// earlier ones alone. Patients, register entries, slots and appointments
+// are each written in one transaction. The load is audited (counts only).
 func (s *Store) LoadDataset(ctx context.Context, d seed.Dataset, actor string) (LoadStats, error) {
 	var st LoadStats
 	orgIDs := map[pcnhub.ODSCode]int64{}
@@ -99,9 +110,296 @@ func (s *Store) LoadDataset(ctx context.Context, d seed.Dataset, actor string) (
 			return st, fmt.Errorf("seed %s: %w", d.Name, err)
 		}
 	}
+	schedules := map[int64]*schedule.Schedule{}
+	if len(d.Schedules) > 0 {
+		now := s.clock.Now().UnixMicro()
+		err := s.withTx(ctx, func(tx *sql.Tx) error {
+			for _, sc := range d.Schedules {
+				id, err := orgID(sc.OrgODS, fmt.Sprintf("schedule %d", sc.ID))
+				if err != nil {
+					return err
+				}
+				if sc.ID == 0 {
+					return fmt.Errorf("a schedule has no explicit id")
+				}
+				if sc.LocationID == 0 {
+					return pcnhub.Errorf(pcnhub.EINVALID, "schedule %d has no location", sc.ID)
+				}
+				sc.Schedule.OrganisationID = id
+				if _, err := s.upsertScheduleTx(ctx, tx, &sc.Schedule, now); err != nil {
+					return fmt.Errorf("schedule %d: %w", sc.ID, err)
+				}
+				schedules[sc.ID] = &sc.Schedule
+				st.Schedules++
+			}
+			return s.syncIdentity(ctx, tx, "schedules")
+		})
+		if err != nil {
+			return st, fmt.Errorf("seed %s: %w", d.Name, err)
+		}
+	}
+	today := pcnhub.DateOf(s.clock.Now().In(pcnhub.London))
+	if d.Slots != nil {
+		w, err := s.BeginSlotWrite(ctx)
+		if err != nil {
+			return st, err
+		}
+		defer w.Rollback()
+		for sl := range d.Slots(today) {
+			if err := w.Add(ctx, &sl); err != nil {
+				return st, fmt.Errorf("seed %s: %w", d.Name, err)
+			}
+		}
+		if st.Slots, err = w.Commit(ctx); err != nil {
+			return st, fmt.Errorf("seed %s: %w", d.Name, err)
+		}
+	}
+	if d.Appointments != nil {
+		err := s.withTx(ctx, func(tx *sql.Tx) error {
+			var err error
+			st.Appointments, err = s.loadAppointments(ctx, tx, d.Appointments(today), schedules)
+			return err
+		})
+		if err != nil {
+			return st, fmt.Errorf("seed %s: %w", d.Name, err)
+		}
+	}
+	if s.dialect == Postgres && st.Slots.Inserted+st.Appointments.Inserted > 0 {
+		// Fresh statistics, so that the planner does not take the tables
+		// for the empty ones it last saw.
+		if _, err := s.db.ExecContext(ctx, `ANALYZE slots, appointments, appointment_slots`); err != nil {
+			return st, fmt.Errorf("seed %s: analyze: %w", d.Name, err)
+		}
+	}
 	err := s.AppendAudit(ctx, &pcnhub.AuditEvent{Action: "seed.load", Actor: actor, Outcome: "ok",
-		Detail: fmt.Sprintf("data set %s: %d organisations, %d patients (%d new, %d changed), %d register entries",
+		Detail: fmt.Sprintf("data set %s: %d organisations, %d patients (%d new, %d changed), %d register entries, "+
+			"%d schedules, %d slots (%d new), %d appointments (%d new)",
 			d.Name, st.Organisations, st.Patients.Inserted+st.Patients.Updated+st.Patients.Unchanged,
-			st.Patients.Inserted, st.Patients.Updated, st.People.Inserted+st.People.Updated+st.People.Unchanged)})
+			st.Patients.Inserted, st.Patients.Updated, st.People.Inserted+st.People.Updated+st.People.Unchanged,
+			st.Schedules, st.Slots.Inserted+st.Slots.Unchanged, st.Slots.Inserted,
+			st.Appointments.Inserted+st.Appointments.Unchanged, st.Appointments.Inserted)})
 	return st, err
+}
+
+// loadAppointments books the data set's appointments inside tx, in
+// batches. One whose slots are not all free, or were ever held by an
+// appointment, is counted as unchanged and skipped. An appointment whose
+// patient does not exist, or whose slots do not tile [Start, End) of its
+// schedule, is an error of the data set.
+func (s *Store) loadAppointments(ctx context.Context, tx *sql.Tx, seq iter.Seq[seed.Appointment],
+	schedules map[int64]*schedule.Schedule) (UpsertStats, error) {
+	var st UpsertStats
+	var all []seed.Appointment
+	for a := range seq {
+		if _, ok := schedules[a.ScheduleID]; !ok {
+			return st, fmt.Errorf("an appointment at %s names schedule %d, which the data set does not hold", a.Start, a.ScheduleID)
+		}
+		all = append(all, a)
+	}
+	if len(all) == 0 {
+		return st, nil
+	}
+
+	// Patient ids, by organisation and NHS number.
+	type patientKey struct {
+		org int64
+		nhs pcnhub.NHSNumber
+	}
+	patients := map[patientKey]int64{}
+	byOrg := map[int64][]any{}
+	for _, a := range all {
+		org := schedules[a.ScheduleID].OrganisationID
+		if _, ok := patients[patientKey{org, a.Patient}]; !ok {
+			patients[patientKey{org, a.Patient}] = 0
+			byOrg[org] = append(byOrg[org], string(a.Patient))
+		}
+	}
+	for org, nhs := range byOrg {
+		for chunk := range slices.Chunk(nhs, 500) {
+			rows, err := tx.QueryContext(ctx, s.q(`SELECT nhs_number, id FROM patients WHERE org_id = ? AND nhs_number IN (`+
+				placeholders(len(chunk))+`)`), append([]any{org}, chunk...)...)
+			if err != nil {
+				return st, err
+			}
+			for rows.Next() {
+				var n string
+				var id int64
+				if err := rows.Scan(&n, &id); err != nil {
+					rows.Close()
+					return st, err
+				}
+				patients[patientKey{org, pcnhub.NHSNumber(n)}] = id
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return st, err
+			}
+		}
+	}
+
+	// The slots each schedule has in the span of its appointments, and
+	// whether they were ever taken.
+	type heldSlot struct {
+		schedule.Slot
+		taken bool
+	}
+	span := map[int64][2]int64{}
+	for _, a := range all {
+		sp, ok := span[a.ScheduleID]
+		if !ok || a.Start.UnixMicro() < sp[0] {
+			sp[0] = a.Start.UnixMicro()
+		}
+		if a.End.UnixMicro() > sp[1] {
+			sp[1] = a.End.UnixMicro()
+		}
+		span[a.ScheduleID] = sp
+	}
+	slotsOf := map[int64][]heldSlot{}
+	for sched, sp := range span {
+		rows, err := tx.QueryContext(ctx, s.q(`SELECT `+slotColumns+` FROM slots
+			WHERE schedule_id = ? AND start_us >= ? AND start_us < ? ORDER BY start_us`), sched, sp[0], sp[1])
+		if err != nil {
+			return st, err
+		}
+		for rows.Next() {
+			var h heldSlot
+			if err := scanSlot(rows, &h.Slot); err != nil {
+				rows.Close()
+				return st, err
+			}
+			// Every booking moves a slot's version, and a slot write
+			// never changes a stored slot: a slot at version 1 is one
+			// that no appointment ever held.
+			h.taken = h.Status != schedule.SlotFree || h.Version != 1
+			slotsOf[sched] = append(slotsOf[sched], h)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return st, err
+		}
+	}
+
+	// Which appointments to book.
+	now := timeOf(s.clock.Now().UnixMicro())
+	var book []schedule.Appointment
+	for _, sa := range all {
+		a := sa.Appointment
+		sc := schedules[a.ScheduleID]
+		pid := patients[patientKey{sc.OrganisationID, sa.Patient}]
+		if pid == 0 {
+			return st, pcnhub.Errorf(pcnhub.ENOTFOUND, "an appointment at %s is for patient %s, whom the schedule's organisation does not hold",
+				a.Start, sa.Patient.Masked())
+		}
+		held := slotsOf[a.ScheduleID]
+		i, _ := slices.BinarySearchFunc(held, a.Start.UnixMicro(), func(h heldSlot, us int64) int {
+			return cmpInt(h.Start.UnixMicro(), us)
+		})
+		j := i
+		for j < len(held) && held[j].Start.Before(a.End) {
+			j++
+		}
+		var slots []schedule.Slot
+		taken := false
+		for k := i; k < j; k++ {
+			slots = append(slots, held[k].Slot)
+			taken = taken || held[k].taken
+		}
+		if !tiles(slots, a.Start, a.End) {
+			return st, fmt.Errorf("the slots of schedule %d do not cover an appointment at %s exactly", a.ScheduleID, a.Start)
+		}
+		if taken {
+			st.Unchanged++
+			continue
+		}
+		for k := i; k < j; k++ {
+			held[k].taken = true // a later appointment of the data set may not take it again
+		}
+		a.SetSlots(sc, slots)
+		a.PatientID = pid
+		if a.Status == "" {
+			a.Status = schedule.Booked
+		}
+		if a.BookedVia == "" {
+			a.BookedVia = schedule.BookedViaPractice
+		}
+		book = append(book, a)
+	}
+
+	// Book them in batches: take the slots, insert the appointments, link them.
+	for chunk := range slices.Chunk(book, 400) {
+		var slotIDs []any
+		args := make([]any, 0, len(chunk)*len(appointmentInsertCols))
+		for i := range chunk {
+			for _, id := range chunk[i].SlotIDs {
+				slotIDs = append(slotIDs, id)
+			}
+			args = appointmentArgs(args, &chunk[i], now)
+		}
+		res, err := tx.ExecContext(ctx, s.q(`UPDATE slots SET status = 'busy', version = version + 1
+			WHERE status = 'free' AND id IN (`+placeholders(len(slotIDs))+`)`), slotIDs...)
+		if err != nil {
+			return st, err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return st, err
+		} else if n != int64(len(slotIDs)) {
+			return st, &pcnhub.Error{Code: pcnhub.ECONFLICT, Spine: "DUPLICATE_REJECTED",
+				Message: "slots were booked while the data set was loading; load it again"}
+		}
+		rows, err := tx.QueryContext(ctx, s.q(appointmentInsertSQL(len(chunk))+` RETURNING id, schedule_id, start_us`), args...)
+		if err != nil {
+			return st, err
+		}
+		type key struct{ sched, start int64 }
+		ids := make(map[key]int64, len(chunk))
+		for rows.Next() {
+			var id int64
+			var k key
+			if err := rows.Scan(&id, &k.sched, &k.start); err != nil {
+				rows.Close()
+				return st, err
+			}
+			ids[k] = id
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return st, err
+		}
+		links := make([]any, 0, 3*len(slotIDs))
+		for i := range chunk {
+			id := ids[key{chunk[i].ScheduleID, chunk[i].Start.UnixMicro()}]
+			for _, sl := range chunk[i].SlotIDs {
+				links = append(links, id, sl, true)
+			}
+		}
+		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO appointment_slots (appointment_id, slot_id, active) VALUES `+
+			strings.TrimSuffix(strings.Repeat("(?, ?, ?), ", len(links)/3), ", ")), links...); err != nil {
+			return st, err
+		}
+		st.Inserted += len(chunk)
+	}
+	return st, nil
+}
+
+func cmpInt(a, b int64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// tiles reports whether slots (by start) cover [start, end) exactly.
+func tiles(slots []schedule.Slot, start, end time.Time) bool {
+	if len(slots) == 0 || !slots[0].Start.Equal(start) || !slots[len(slots)-1].End.Equal(end) {
+		return false
+	}
+	for i := 1; i < len(slots); i++ {
+		if !slots[i].Start.Equal(slots[i-1].End) {
+			return false
+		}
+	}
+	return true
 }

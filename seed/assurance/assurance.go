@@ -14,9 +14,11 @@
 // ranges reserved for drama (0113 496 0xxx, 0114 496 0xxx, 0115 496 0xxx,
 // 0161 496 0xxx, 07700 900xxx), so none of them rings anyone.
 //
-// Slots are not part of a seed.Dataset; the slot requirements of the suite
-// (rolling free slots ORG1 ≥ 30, ORG2 ≥ 20, ORG3 0; the fixed historic ORG1
-// slots) are met elsewhere.
+// The slot requirements of the suite (rolling free slots ORG1 ≥ 30, ORG2
+// ≥ 20, ORG3 0 in the next 14 days; the fixed historic ORG1 slots) are met
+// by the Schedules and Slots of the data set (slots.go). It holds no
+// appointments: the suite books its own (and patientNoAppointments must
+// have none).
 package assurance
 
 import (
@@ -143,6 +145,8 @@ func Dataset() seed.Dataset {
 				}
 			}
 		},
+		Schedules: schedules(),
+		Slots:     slots,
 	}
 }
 

@@ -97,6 +97,9 @@ func Dataset() seed.Dataset {
 		Locations:     locations(),
 		Patients:      patientRecords,
 		People:        people,
+		Schedules:     schedules(),
+		Slots:         slots,
+		Appointments:  appointments,
 	}
 }
 
