@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -52,6 +53,30 @@ func New(store *sqlstore.Store, log *slog.Logger, reg *prometheus.Registry) *Ser
 	s.mux.HandleFunc("GET /{$}", s.home)
 	s.handler = s.observe(s.mux)
 	return s
+}
+
+// GPConnectObserver returns the hook that counts GP Connect calls by
+// interaction (the last part of its id, e.g. "search:slot-1") and outcome
+// (ok or the Spine code), and times them by interaction.
+func (s *Server) GPConnectObserver(reg *prometheus.Registry) func(interaction, outcome string, elapsed time.Duration) {
+	calls := prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "pcnhub_gpconnect_requests_total", Help: "GP Connect calls answered, by interaction and outcome (ok or Spine code).",
+	}, []string{"interaction", "outcome"})
+	took := prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name: "pcnhub_gpconnect_request_duration_seconds", Help: "Time to answer GP Connect calls, by interaction.",
+		Buckets: []float64{.005, .01, .025, .05, .1, .25, .5, 1, 3},
+	}, []string{"interaction"})
+	reg.MustRegister(calls, took)
+	return func(interaction, outcome string, elapsed time.Duration) {
+		name := "unknown"
+		if i := strings.Index(interaction, ":rest:"); i >= 0 {
+			name = interaction[i+len(":rest:"):]
+		} else if i := strings.Index(interaction, ":operation:"); i >= 0 {
+			name = interaction[i+len(":operation:"):]
+		}
+		calls.WithLabelValues(name, outcome).Inc()
+		took.WithLabelValues(name).Observe(elapsed.Seconds())
+	}
 }
 
 // Handle mounts a capability's handler under a pattern.

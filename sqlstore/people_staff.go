@@ -158,3 +158,9 @@ func (s *Store) ListLocations(ctx context.Context, orgID int64) ([]*pcnhub.Locat
 	}
 	return out, rows.Err()
 }
+
+// PractitionersBySDSUserIDAnywhere returns the practitioners of any
+// organisation with that SDS user id (there may be several), by id.
+func (s *Store) PractitionersBySDSUserIDAnywhere(ctx context.Context, sdsUserID string) ([]*pcnhub.Practitioner, error) {
+	return s.queryPractitioners(ctx, `WHERE sds_user_id = ? ORDER BY id`, sdsUserID)
+}

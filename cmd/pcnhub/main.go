@@ -32,9 +32,12 @@ Usage:
   pcnhub org list                              list organisations
   pcnhub group set --name NAME ODS…            set an organisation group's members
   pcnhub group list                            list organisation groups
+  pcnhub gpconnect enable|disable|status --practice ODS   GP Connect switches
+  pcnhub gpconnect token [--scope S]           a test token with the assurance identity
   pcnhub audit [--nhs N] [--verify]            list or verify the audit trail
   pcnhub migrate [flags]                       bring the database schema up to date
   pcnhub bench import [--rows N]               measure import and lookup speed
+  pcnhub bench gpconnect [flags]               measure GP Connect slot search and booking
 
 Run "pcnhub COMMAND --help" for the flags of a command. Every flag has an
 environment twin: --db is PCNHUB_DB, --data-dir is PCNHUB_DATA_DIR, …
@@ -77,6 +80,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdExportPatients(ctx, rest[1:], stdout, stderr)
 	case "audit":
 		return cmdAudit(ctx, rest, stdout, stderr)
+	case "gpconnect":
+		return cmdGPConnect(ctx, rest, stdout, stderr)
 	case "org":
 		return cmdOrg(ctx, rest, stdout, stderr)
 	case "group":
@@ -84,10 +89,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	case "migrate":
 		return cmdMigrate(ctx, rest, stdout, stderr)
 	case "bench":
-		if len(rest) == 0 || rest[0] != "import" {
-			return usageError("usage: pcnhub bench import [--rows N]")
+		switch {
+		case len(rest) > 0 && rest[0] == "import":
+			return cmdBenchImport(ctx, rest[1:], stdout, stderr)
+		case len(rest) > 0 && rest[0] == "gpconnect":
+			return cmdBenchGPConnect(ctx, rest[1:], stdout, stderr)
 		}
-		return cmdBenchImport(ctx, rest[1:], stdout, stderr)
+		return usageError("usage: pcnhub bench import [--rows N] | pcnhub bench gpconnect [flags]")
 	}
 	return usageError(fmt.Sprintf("unknown command %q; run pcnhub --help", cmd))
 }

@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/pcnhub/pcnhub"
+	"github.com/pcnhub/pcnhub/gpconnect"
+	"github.com/pcnhub/pcnhub/gpconnect/gpctest"
 	"github.com/pcnhub/pcnhub/patientcsv"
 	"github.com/pcnhub/pcnhub/seed/demo"
 	"github.com/pcnhub/pcnhub/sqlstore/sqltest"
@@ -87,7 +89,21 @@ func TestServeWithDemoData(t *testing.T) {
 			if code, _ := get("/nope"); code != 404 {
 				t.Errorf("/nope = %d, want 404", code)
 			}
+			// GP Connect answers at a seeded practice (enabled by the seed).
+			req, _ := http.NewRequest("GET", base+"/A99991/STU3/1/gpconnect/metadata", nil)
+			gpctest.SetHeaders(req, gpconnect.IDMetadata, "organization/*.read", "999900000101", time.Now())
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "application/fhir+json;charset=utf-8" {
+				t.Errorf("GP Connect metadata at A99991: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+			}
 			code, body := get("/metrics")
+			if !strings.Contains(body, `pcnhub_gpconnect_requests_total{interaction="read:metadata-1",outcome="ok"} 1`) {
+				t.Errorf("/metrics lacks the GP Connect counter:\n%s", grep(body, "pcnhub_gpconnect"))
+			}
 			if code != 200 || !strings.Contains(body, `pcnhub_http_requests_total{code="200",route="GET /healthz"} 1`) ||
 				!strings.Contains(body, `route="unmatched"`) {
 				t.Errorf("/metrics = %d, lacks request counters:\n%s", code, grep(body, "pcnhub_http_requests_total"))
@@ -179,7 +195,7 @@ func TestImportExportCommands(t *testing.T) {
 			// The audit command lists the imports and verifies the chain.
 			stdout.Reset()
 			if err := run(ctx, append([]string{"audit", "--verify"}, store...), &stdout, io.Discard); err != nil ||
-				!strings.Contains(stdout.String(), "audit chain intact: 4 events") { // seed, failed import, import, export
+				!strings.Contains(stdout.String(), "audit chain intact: 10 events") { // seed, 6 GP Connect switches, failed import, import, export
 				t.Fatalf("audit verify: %v %q", err, stdout.String())
 			}
 		})

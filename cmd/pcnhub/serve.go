@@ -14,11 +14,19 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/pcnhub/pcnhub"
+	"github.com/pcnhub/pcnhub/gpconnect"
 	"github.com/pcnhub/pcnhub/seed"
 	"github.com/pcnhub/pcnhub/seed/assurance"
 	"github.com/pcnhub/pcnhub/seed/demo"
 	"github.com/pcnhub/pcnhub/server"
 	"github.com/pcnhub/pcnhub/sqlstore"
+)
+
+// version and releaseDate name this build in the GP Connect CapabilityStatement.
+var (
+	version     = "0.1.0"
+	releaseDate = time.Date(2026, 11, 21, 0, 0, 0, 0, time.UTC)
 )
 
 // datasets are the data sets --seed can load, by name.
@@ -41,6 +49,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	addr := f.String("addr", ":8080", "address to listen on, host:port")
 	seedName := f.String("seed", "", "load a data set before serving ("+datasetNames()+"); loading is idempotent")
 	shutdown := f.String("shutdown-timeout", "30s", "how long to let requests finish after SIGTERM")
+	baseURL := f.String("base-url", "", "scheme and host by which consumers reach this server, for Location headers (default: from each request)")
 	sf := addStoreFlags(f)
 	lf := addLogFlags(f)
 	if err := f.Parse(args); err != nil {
@@ -73,8 +82,13 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", *addr, err)
 	}
+	reg := prometheus.NewRegistry()
+	handler := server.New(store, log, reg)
+	handler.Handle("/{ods}"+gpconnect.RootPrefix+"/", &gpconnect.Provider{Store: store, Clock: pcnhub.SystemClock{}, Log: log,
+		SoftwareName: "pcnhub", SoftwareVersion: version, SoftwareRelease: releaseDate, BaseURL: *baseURL,
+		Observe: handler.GPConnectObserver(reg)})
 	srv := &http.Server{
-		Handler:           server.New(store, log, prometheus.NewRegistry()),
+		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      120 * time.Second,
@@ -110,8 +124,12 @@ func loadSeed(ctx context.Context, store *sqlstore.Store, name string, log *slog
 		return usageError(fmt.Sprintf("unknown data set %q: use %s", name, datasetNames()))
 	}
 	start := time.Now()
-	st, err := store.LoadDataset(ctx, make(), actor())
+	d := make()
+	st, err := store.LoadDataset(ctx, d, actor())
 	if err != nil {
+		return err
+	}
+	if err := enableSeeded(ctx, store, d); err != nil {
 		return err
 	}
 	log.Info("data set loaded", "name", name, "organisations", st.Organisations, "practitioners", st.Practitioners,

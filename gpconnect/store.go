@@ -1,0 +1,24 @@
+package gpconnect
+
+import (
+	"context"
+
+	"github.com/pcnhub/pcnhub"
+)
+
+// Store is what the provider needs from storage (sqlstore implements it).
+type Store interface {
+	OrganisationByODS(ctx context.Context, ods pcnhub.ODSCode) (*pcnhub.Organisation, error)
+	OrganisationByID(ctx context.Context, id int64) (*pcnhub.Organisation, error)
+	PatientByID(ctx context.Context, id int64) (*pcnhub.Patient, error)
+	PatientByNHSNumber(ctx context.Context, orgID int64, nhs pcnhub.NHSNumber) (*pcnhub.Patient, error)
+	UpsertPatient(ctx context.Context, p *pcnhub.Patient) (*pcnhub.Patient, error)
+	PractitionerByID(ctx context.Context, id int64) (*pcnhub.Practitioner, error)
+	PractitionersBySDSUserIDAnywhere(ctx context.Context, sdsUserID string) ([]*pcnhub.Practitioner, error)
+	LocationByID(ctx context.Context, id int64) (*pcnhub.Location, error)
+	PersonByNHSNumber(ctx context.Context, nhs pcnhub.NHSNumber) (*pcnhub.Person, error)
+	PeopleBornOn(ctx context.Context, birth pcnhub.Date, family string, prefix bool, limit int) ([]*pcnhub.Person, error)
+	GPConnectEnabled(ctx context.Context, orgID int64, capability string) (bool, error)
+	AppendAudit(ctx context.Context, e *pcnhub.AuditEvent) error
+	ScheduleStore
+}
