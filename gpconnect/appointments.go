@@ -20,6 +20,10 @@ type ScheduleStore interface {
 	AppointmentByID(ctx context.Context, id int64) (*schedule.Appointment, error)
 	AppointmentsForPatient(ctx context.Context, patientID int64, from, to time.Time) ([]schedule.Appointment, error)
 	UpdateAppointment(ctx context.Context, a *schedule.Appointment, ifVersion int64) error
+	// SlotSearchVersion changes whenever anything a slot search at the
+	// organisation reads changes (its slots and schedules; any
+	// organisation, practitioner or location).
+	SlotSearchVersion(ctx context.Context, orgID int64) (string, error)
 }
 
 // searchSlots answers a free-slot search (§2.3): the free slots of the
@@ -32,6 +36,35 @@ func (p *Provider) searchSlots(rq *request) (*response, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The answer depends only on the stored book and directory, never on
+	// the time of asking: serve it rendered while its version stands. The
+	// version is read before the data, so an answer is never kept under a
+	// version newer than what it shows.
+	version, err := p.Store.SlotSearchVersion(rq.ctx, rq.practice.ID)
+	if err != nil {
+		return nil, err
+	}
+	key := slotCacheKey(rq, sq)
+	cache := p.answers()
+	if a := cache.get(key, version); a != nil {
+		return &response{encoded: a}, nil
+	}
+	bundle, err := p.slotBundle(rq, sq)
+	if err != nil {
+		return nil, err
+	}
+	body, err := fhir.Marshal(rq.format, bundle)
+	if err != nil {
+		return nil, err
+	}
+	a := &answer{key: key, version: version, body: body}
+	cache.put(a)
+	return &response{encoded: a}, nil
+}
+
+// slotBundle finds the free slots the consumer may see and builds the
+// searchset Bundle with what the search includes.
+func (p *Provider) slotBundle(rq *request, sq *slotQuery) (*fhir.Bundle, error) {
 	slots, err := p.Store.FreeSlots(rq.ctx, rq.practice.ID, sq.from, sq.to)
 	if err != nil {
 		return nil, err
@@ -50,7 +83,7 @@ func (p *Provider) searchSlots(rq *request) (*response, error) {
 		}
 	}
 	if len(visible) == 0 {
-		return &response{resource: searchset(rq)}, nil
+		return searchset(rq), nil
 	}
 	sort.Slice(scheduleIDs, func(i, j int) bool { return scheduleIDs[i] < scheduleIDs[j] })
 	schedules, err := p.Store.SchedulesByID(rq.ctx, scheduleIDs)
@@ -99,7 +132,7 @@ func (p *Provider) searchSlots(rq *request) (*response, error) {
 		}
 	}
 	entries = append(append(append(entries, practitioners...), locations...), organisations...)
-	return &response{resource: searchset(rq, entries...)}, nil
+	return searchset(rq, entries...), nil
 }
 
 // appointmentOfPractice loads an appointment of the practice that may be

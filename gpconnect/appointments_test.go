@@ -1,6 +1,7 @@
 package gpconnect_test
 
 import (
+	"bytes"
 	"fmt"
 	"strconv"
 	"strings"
@@ -540,4 +541,57 @@ func toXML(t testing.TB, js string) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// A cached slot-search answer is never served after something it shows
+// changed, whichever way the change was made.
+func TestSlotSearchAnswersFollowChanges(t *testing.T) {
+	for _, engine := range []string{"sqlite", "postgres"} {
+		t.Run(engine, func(t *testing.T) {
+			e := newEnv(t, engine)
+			e.makeBook()
+			locationName := func() string {
+				_, _, b := e.search(slotSearch)
+				for _, en := range b.Entry {
+					if l, ok := en.Resource.(*fhir.Location); ok && l.ID == "1" {
+						return l.Name
+					}
+				}
+				return ""
+			}
+			before := locationName()
+			if before == "" || locationName() != before {
+				t.Fatalf("location 1 name %q", before)
+			}
+			loc, err := e.store.LocationByID(ctx, 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			loc.Name = "Renamed Surgery"
+			if _, err := e.store.UpsertLocation(ctx, loc); err != nil {
+				t.Fatal(err)
+			}
+			if got := locationName(); got != "Renamed Surgery" {
+				t.Fatalf("after the rename the search shows %q", got)
+			}
+			// A slot written straight into the store shows at once.
+			_, slots, _ := e.search(slotSearch)
+			n := len(slots)
+			w, _ := e.store.BeginSlotWrite(ctx)
+			extra := bookDay.Add(2 * time.Hour)
+			w.Add(ctx, &schedule.Slot{ScheduleID: 900, Start: extra, End: extra.Add(10 * time.Minute), Status: schedule.SlotFree,
+				ServiceType: "Routine GP appointment", DeliveryChannel: schedule.InPerson, Bookable: true})
+			if _, err := w.Commit(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if _, slots, _ := e.search(slotSearch); len(slots) != n+1 {
+				t.Fatalf("%d slots after adding one to %d", len(slots), n)
+			}
+			// The same search in XML is its own answer.
+			r := e.do(call{method: "GET", path: root + slotSearch, interaction: gpconnect.IDSearchSlots, header: map[string]string{"Accept": fhir.MIMEXML}})
+			if r.status != 200 || !strings.HasPrefix(r.header.Get("Content-Type"), fhir.MIMEXML) || !bytes.Contains(r.body, []byte("Renamed Surgery")) {
+				t.Fatalf("XML search: %d %s", r.status, r.header.Get("Content-Type"))
+			}
+		})
+	}
 }

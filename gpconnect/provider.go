@@ -10,8 +10,6 @@
 package gpconnect
 
 import (
-	"bytes"
-	"compress/gzip"
 	"context"
 	"fmt"
 	"io"
@@ -19,6 +17,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/pcnhub/pcnhub"
@@ -105,6 +104,12 @@ type Provider struct {
 	// BaseURL is the scheme and host of absolute URLs (Location headers),
 	// e.g. "https://pcnhub.example.nhs.uk"; when empty it is taken from the request.
 	BaseURL string
+	// SearchCacheBytes bounds the memory of rendered slot-search answers
+	// (0: 64 MB; negative: no cache).
+	SearchCacheBytes int
+	cacheOnce        sync.Once
+	cache            *answerCache
+
 	// Observe, when set, is told of every answered call: the interaction
 	// id ("" when the request named none we know), the outcome ("ok" or
 	// the Spine code) and the time taken. Metrics hang here.
@@ -125,10 +130,12 @@ type request struct {
 	patient     pcnhub.NHSNumber // the patient concerned, for the audit trail
 }
 
-// response is what a handler answers.
+// response is what a handler answers: a resource to encode, or an
+// answer already encoded in the negotiated format.
 type response struct {
 	status   int
 	resource fhir.Resource
+	encoded  *answer
 	etag     string // version id, written as W/"…"
 	location string // absolute URL of a created resource
 	modified time.Time
@@ -167,14 +174,21 @@ func (p *Provider) serve(rq *request, formatErr error) (*response, error) {
 	if !ok {
 		return nil, spineError(SpineNoRecordFound, "%s is not a GP Connect service root", r.URL.Path)
 	}
-	practice, err := p.Store.OrganisationByODS(rq.ctx, ods)
+	candidates, params, pathKnown := match(r.Method, rest)
+	capability := CapGlobal
+	if len(candidates) > 0 {
+		capability = candidates[0].capability // interactions sharing a path share a capability
+	}
+	practice, globalOn, capOn, err := p.Store.GPConnectPractice(rq.ctx, ods, capability)
 	if err != nil || !practice.Hosted {
+		if err != nil && pcnhub.ErrorCode(err) != pcnhub.ENOTFOUND {
+			return nil, err
+		}
 		return nil, spineError(SpineOrganisationNotFound, "no GP Connect provider for organisation %s here", ods)
 	}
 	rq.practice = practice
 	rq.base = p.baseURL(r) + "/" + string(ods) + RootPrefix
 
-	candidates, params, pathKnown := match(r.Method, rest)
 	if !pathKnown {
 		return nil, spineError(SpineNoRecordFound, "unknown path %s (paths are case-sensitive)", r.URL.Path)
 	}
@@ -226,14 +240,11 @@ func (p *Provider) serve(rq *request, formatErr error) (*response, error) {
 	}
 
 	// The practice's switches.
-	for _, c := range []string{CapGlobal, rq.interaction.capability} {
-		on, err := p.Store.GPConnectEnabled(rq.ctx, practice.ID, c)
-		if err != nil {
-			return nil, err
-		}
-		if !on {
-			return nil, spineError(SpineAccessDenied, "%s has not enabled GP Connect %s", ods, capabilityName(c))
-		}
+	if !globalOn {
+		return nil, spineError(SpineAccessDenied, "%s has not enabled GP Connect", ods)
+	}
+	if !capOn {
+		return nil, spineError(SpineAccessDenied, "%s has not enabled GP Connect %s", ods, capabilityName(capability))
 	}
 	return rq.interaction.handle(p, rq)
 }
@@ -339,16 +350,35 @@ func (p *Provider) write(w http.ResponseWriter, rq *request, resp *response) {
 	}
 	minimal := strings.Contains(rq.r.Header.Get("Prefer"), "return=minimal") &&
 		(rq.r.Method == http.MethodPost || rq.r.Method == http.MethodPut)
-	if resp.resource == nil || minimal {
+	if (resp.resource == nil && resp.encoded == nil) || minimal {
 		w.WriteHeader(status)
 		return
 	}
-	body, err := fhir.Marshal(rq.format, resp.resource)
-	if err != nil {
-		p.writeError(w, rq, fmt.Errorf("encode %s: %w", resp.resource.ResourceType(), err))
-		return
+	a := resp.encoded
+	if a == nil {
+		body, err := fhir.Marshal(rq.format, resp.resource)
+		if err != nil {
+			p.writeError(w, rq, fmt.Errorf("encode %s: %w", resp.resource.ResourceType(), err))
+			return
+		}
+		a = &answer{body: body}
 	}
-	p.send(w, rq.r, status, contentType(rq.format), body)
+	p.send(w, rq.r, status, contentType(rq.format), a)
+}
+
+// answers returns the slot-search answer cache.
+func (p *Provider) answers() *answerCache {
+	p.cacheOnce.Do(func() {
+		budget := p.SearchCacheBytes
+		switch {
+		case budget == 0:
+			budget = 64 << 20
+		case budget < 0:
+			budget = 0 // every answer is too large to keep
+		}
+		p.cache = newAnswerCache(budget)
+	})
+	return p.cache
 }
 
 // writeError is the one place that turns an error into an answer: an
@@ -372,7 +402,7 @@ func (p *Provider) writeError(w http.ResponseWriter, rq *request, err error) {
 	}
 	w.Header().Del("ETag")
 	w.Header().Del("Location")
-	p.send(w, rq.r, sc.status, contentType(format), body)
+	p.send(w, rq.r, sc.status, contentType(format), &answer{body: body})
 }
 
 // SpineSystem is the coding system of Spine error codes on the 1.2.x
@@ -380,17 +410,14 @@ func (p *Provider) writeError(w http.ResponseWriter, rq *request, err error) {
 const SpineSystem = fhir.ValueSetSpineErrorOrWarningCode
 
 // send writes a body, gzipped when the client accepts gzip.
-func (p *Provider) send(w http.ResponseWriter, r *http.Request, status int, ctype string, body []byte) {
+func (p *Provider) send(w http.ResponseWriter, r *http.Request, status int, ctype string, a *answer) {
 	h := w.Header()
 	h.Set("Content-Type", ctype)
 	h.Add("Vary", "Accept-Encoding")
+	body := a.body
 	if acceptsGzip(r) && len(body) > 0 {
-		var buf bytes.Buffer
-		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
-		zw.Write(body)
-		zw.Close()
 		h.Set("Content-Encoding", "gzip")
-		body = buf.Bytes()
+		body = a.gzipped()
 	}
 	h.Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(status)

@@ -279,6 +279,29 @@ func TestCrossCuttingRejections(t *testing.T) {
 	}
 }
 
+// Switching Appointments off refuses appointment interactions with 403
+// ACCESS DENIED and leaves Foundations working; the practice-wide switch
+// refuses everything.
+func TestEnablementSwitches(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	slots := call{method: "GET", path: root + "/Slot?status=free&_include=Slot:schedule&start=ge2026-11-25&end=le2026-11-26", interaction: gpconnect.IDSearchSlots}
+	meta := call{method: "GET", path: root + "/metadata", interaction: gpconnect.IDMetadata}
+	if r := e.do(slots); r.status != 200 {
+		t.Fatalf("enabled slot search: %d", r.status)
+	}
+	if err := e.store.SetGPConnectEnabled(ctx, e.org1.ID, gpconnect.CapAppointments, false, "test"); err != nil {
+		t.Fatal(err)
+	}
+	e.outcome(e.do(slots), 403, "ACCESS DENIED")
+	if r := e.do(meta); r.status != 200 {
+		t.Fatalf("metadata with Appointments off: %d", r.status)
+	}
+	if err := e.store.SetGPConnectEnabled(ctx, e.org1.ID, gpconnect.CapGlobal, false, "test"); err != nil {
+		t.Fatal(err)
+	}
+	e.outcome(e.do(meta), 403, "ACCESS DENIED")
+}
+
 func TestFoundations(t *testing.T) {
 	for _, engine := range sqltest.Engines {
 		t.Run(engine, func(t *testing.T) {

@@ -18,7 +18,9 @@ type Store interface {
 	LocationByID(ctx context.Context, id int64) (*pcnhub.Location, error)
 	PersonByNHSNumber(ctx context.Context, nhs pcnhub.NHSNumber) (*pcnhub.Person, error)
 	PeopleBornOn(ctx context.Context, birth pcnhub.Date, family string, prefix bool, limit int) ([]*pcnhub.Person, error)
-	GPConnectEnabled(ctx context.Context, orgID int64, capability string) (bool, error)
+	// GPConnectPractice returns a practice by ODS code with its
+	// practice-wide switch and the named capability's; ENOTFOUND.
+	GPConnectPractice(ctx context.Context, ods pcnhub.ODSCode, capability string) (org *pcnhub.Organisation, global, capOn bool, err error)
 	AppendAudit(ctx context.Context, e *pcnhub.AuditEvent) error
 	ScheduleStore
 }

@@ -4,37 +4,107 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/pcnhub/pcnhub"
 )
 
 // AppendAudit adds e to the audit chain and fills in its Seq, At (from
-// the store's clock when zero), PrevHash and Hash. Appends are serialised
-// by the single audit_head row, on both engines and across replicas.
+// the store's clock when zero), PrevHash and Hash. It returns once the
+// event is committed. Concurrent calls are committed together (group
+// commit): one goroutine takes every event waiting, up to maxAuditBatch,
+// and appends them in one transaction that moves the single audit_head
+// row once — which serialises appenders on both engines and across
+// replicas, without one transaction per event.
 func (s *Store) AppendAudit(ctx context.Context, e *pcnhub.AuditEvent) error {
+	req := &auditRequest{event: e, done: make(chan error, 1)}
+	select {
+	case s.audits <- req:
+	case <-s.closing:
+		return fmt.Errorf("append audit event: the store is closed")
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	select {
+	case err := <-req.done:
+		return err
+	case <-ctx.Done():
+		return ctx.Err() // the event may still be committed
+	}
+}
+
+// maxAuditBatch bounds the events committed in one transaction.
+const maxAuditBatch = 256
+
+type auditRequest struct {
+	event *pcnhub.AuditEvent
+	done  chan error
+}
+
+// auditWriter commits waiting audit events in batches until the store closes.
+func (s *Store) auditWriter() {
+	defer close(s.auditStopped)
+	batch := make([]*auditRequest, 0, maxAuditBatch)
+	for {
+		select {
+		case req := <-s.audits:
+			batch = append(batch[:0], req)
+		case <-s.closing:
+			return
+		}
+	more:
+		for len(batch) < maxAuditBatch {
+			select {
+			case req := <-s.audits:
+				batch = append(batch, req)
+			default:
+				break more
+			}
+		}
+		err := s.commitAudit(batch)
+		for _, req := range batch {
+			req.done <- err
+		}
+	}
+}
+
+// commitAudit appends a batch of events to the chain in one transaction.
+func (s *Store) commitAudit(batch []*auditRequest) error {
+	ctx := context.Background()
 	err := s.withTx(ctx, func(tx *sql.Tx) error {
-		if e.At.IsZero() {
-			e.At = s.clock.Now()
-		}
-		e.At = time.UnixMicro(e.At.UnixMicro()).UTC()
-		if err := tx.QueryRowContext(ctx, `UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash`).
-			Scan(&e.Seq, &e.PrevHash); err != nil {
+		var last int64
+		var prev string
+		if err := tx.QueryRowContext(ctx, s.q(`UPDATE audit_head SET seq = seq + ? WHERE id = 1 RETURNING seq, hash`), len(batch)).
+			Scan(&last, &prev); err != nil {
 			return err
 		}
-		e.Hash = e.ComputeHash()
+		seq := last - int64(len(batch))
+		const cols = 14
+		args := make([]any, 0, cols*len(batch))
+		for _, req := range batch {
+			e := req.event
+			if e.At.IsZero() {
+				e.At = s.clock.Now()
+			}
+			seq++
+			e.At = time.UnixMicro(e.At.UnixMicro()).UTC()
+			e.Seq, e.PrevHash = seq, prev
+			e.Hash = e.ComputeHash()
+			prev = e.Hash
+			args = append(args, e.Seq, e.At.UnixMicro(), e.TraceID, e.Action, e.Actor, string(e.OrgODS), string(e.RequesterODS),
+				e.Practitioner, e.Device, string(e.NHSNumber), e.Outcome, e.Detail, e.PrevHash, e.Hash)
+		}
+		rows := strings.TrimSuffix(strings.Repeat("("+strings.TrimSuffix(strings.Repeat("?, ", cols), ", ")+"), ", len(batch)), ", ")
 		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO audit_events (seq, at_us, trace_id, action, actor, org_ods,
-			requester_ods, practitioner, device, nhs_number, outcome, detail, prev_hash, hash)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-			e.Seq, e.At.UnixMicro(), e.TraceID, e.Action, e.Actor, string(e.OrgODS), string(e.RequesterODS),
-			e.Practitioner, e.Device, string(e.NHSNumber), e.Outcome, e.Detail, e.PrevHash, e.Hash); err != nil {
+			requester_ods, practitioner, device, nhs_number, outcome, detail, prev_hash, hash) VALUES `+rows), args...); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, s.q(`UPDATE audit_head SET hash = ? WHERE id = 1`), e.Hash)
+		_, err := tx.ExecContext(ctx, s.q(`UPDATE audit_head SET hash = ? WHERE id = 1`), prev)
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("append audit event: %w", err)
+		return fmt.Errorf("append audit events: %w", err)
 	}
 	return nil
 }

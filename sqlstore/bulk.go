@@ -65,7 +65,7 @@ type UpsertStats struct {
 type bulkWriter struct {
 	s        *Store
 	t        *bulkTable
-	tx       *sql.Tx
+	tx       *writeTx
 	full     *sql.Stmt // prepared statement for a full batch
 	args     []any
 	rows     int
@@ -82,7 +82,7 @@ type bulkWriter struct {
 const batchRows = 400
 
 func (s *Store) newBulkWriter(ctx context.Context, t *bulkTable) (*bulkWriter, error) {
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, err := s.beginWrite(ctx)
 	if err != nil {
 		return nil, err
 	}

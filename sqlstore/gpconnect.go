@@ -2,24 +2,10 @@ package sqlstore
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 
 	"github.com/pcnhub/pcnhub"
 )
-
-// GPConnectEnabled reports whether the organisation has switched the GP
-// Connect capability on. Off when never set.
-func (s *Store) GPConnectEnabled(ctx context.Context, orgID int64, capability string) (bool, error) {
-	var on bool
-	err := s.db.QueryRowContext(ctx, s.q(`SELECT enabled FROM gpconnect_enablement WHERE org_id = ? AND capability = ?`),
-		orgID, capability).Scan(&on)
-	if errors.Is(err, sql.ErrNoRows) {
-		return false, nil
-	}
-	return on, err
-}
 
 // SetGPConnectEnabled switches a capability on or off for an
 // organisation, and audits the change. ENOTFOUND for an unknown organisation.
@@ -60,3 +46,26 @@ func (s *Store) GPConnectSwitches(ctx context.Context, orgID int64) (map[string]
 	}
 	return out, rows.Err()
 }
+
+// GPConnectPractice returns the organisation with that ODS code (without
+// its sites) and the state of the two switches a GP Connect call needs —
+// the practice-wide one and the capability's — in one query: it runs on
+// every call. ENOTFOUND for an unknown organisation.
+func (s *Store) GPConnectPractice(ctx context.Context, ods pcnhub.ODSCode, capability string) (org *pcnhub.Organisation, global, capOn bool, err error) {
+	row := s.db.QueryRowContext(ctx, s.q(`SELECT `+orgColumns+`,
+		COALESCE((SELECT enabled FROM gpconnect_enablement e WHERE e.org_id = organisations.id AND e.capability = 'gpconnect'), FALSE),
+		COALESCE((SELECT enabled FROM gpconnect_enablement e WHERE e.org_id = organisations.id AND e.capability = ?), FALSE)
+		FROM organisations WHERE ods = ?`), capability, string(ods))
+	org, err = scanOrganisation(scanFunc(func(dest ...any) error {
+		return row.Scan(append(dest, &global, &capOn)...)
+	}))
+	if err != nil {
+		return nil, false, false, notFound(err, "organisation %s not found", ods)
+	}
+	return org, global, capOn, nil
+}
+
+// scanFunc adapts a function to the Scan method scanners take.
+type scanFunc func(dest ...any) error
+
+func (f scanFunc) Scan(dest ...any) error { return f(dest...) }

@@ -280,7 +280,7 @@ func slotInsertSQL(n int) string {
 // — and counted as unchanged. Nothing is visible to others before Commit.
 type SlotWriter struct {
 	s     *Store
-	tx    *sql.Tx
+	tx    *writeTx
 	full  *sql.Stmt
 	args  []any
 	rows  int
@@ -291,7 +291,7 @@ type SlotWriter struct {
 
 // BeginSlotWrite starts a bulk insert of slots.
 func (s *Store) BeginSlotWrite(ctx context.Context) (*SlotWriter, error) {
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, err := s.beginWrite(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("begin slot write: %w", err)
 	}
@@ -716,4 +716,19 @@ func (s *Store) UpdateAppointment(ctx context.Context, a *schedule.Appointment, 
 	}
 	a.Version, a.Updated = version+1, now
 	return nil
+}
+
+// SlotSearchVersion returns a value that changes whenever anything a
+// slot search at the organisation reads changes: its slots and
+// schedules, or any organisation, practitioner or location (database
+// triggers move it in the writing transaction; see migration 0004).
+func (s *Store) SlotSearchVersion(ctx context.Context, orgID int64) (string, error) {
+	var book, dir int64
+	err := s.db.QueryRowContext(ctx, s.q(`SELECT
+		COALESCE((SELECT version FROM cache_versions WHERE scope = ?), 0),
+		COALESCE((SELECT version FROM cache_versions WHERE scope = 'directory'), 0)`), "book:"+strconv.FormatInt(orgID, 10)).Scan(&book, &dir)
+	if err != nil {
+		return "", fmt.Errorf("slot search version: %w", err)
+	}
+	return strconv.FormatInt(book, 10) + "." + strconv.FormatInt(dir, 10), nil
 }

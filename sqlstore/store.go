@@ -46,6 +46,20 @@ type Store struct {
 	dialect Dialect
 	clock   pcnhub.Clock
 	rebinds sync.Map // query with ? → query with $n (PostgreSQL)
+
+	// The audit writer: AppendAudit hands events to one goroutine that
+	// commits them in batches (see audit.go).
+	audits       chan *auditRequest
+	closing      chan struct{}
+	auditStopped chan struct{}
+	closeOnce    sync.Once
+
+	// writeSem serialises write transactions on SQLite inside this
+	// process, in arrival order: SQLite has one writer at a time, and
+	// left to its busy handler, waiting writers sleep and retry with a
+	// growing back-off that makes the tail of booking latency. Nil on
+	// PostgreSQL, whose row locks do this properly.
+	writeSem chan struct{}
 }
 
 // Options configure Open.
@@ -113,11 +127,25 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 		s.db.Close()
 		return nil, err
 	}
+	if s.dialect == SQLite {
+		s.writeSem = make(chan struct{}, 1)
+	}
+	s.audits, s.closing, s.auditStopped = make(chan *auditRequest), make(chan struct{}), make(chan struct{})
+	go s.auditWriter()
 	return s, nil
 }
 
-// Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
+// Close stops the audit writer (after the batch it is committing) and
+// closes the database. It is safe to call more than once.
+func (s *Store) Close() error {
+	var err error
+	s.closeOnce.Do(func() {
+		close(s.closing)
+		<-s.auditStopped
+		err = s.db.Close()
+	})
+	return err
+}
 
 // Dialect tells which engine the store runs on.
 func (s *Store) Dialect() Dialect { return s.dialect }
@@ -227,13 +255,54 @@ func (s *Store) migrate(ctx context.Context) error {
 	return nil
 }
 
-// withTx runs fn in a transaction and commits it when fn returns nil.
-func (s *Store) withTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+// writeTx is a write transaction. On SQLite it holds the store's write
+// semaphore from beginWrite until Commit or Rollback (whichever comes
+// first releases it; both are safe to call more than once).
+type writeTx struct {
+	*sql.Tx
+	release func()
+}
+
+func (t *writeTx) Commit() error {
+	err := t.Tx.Commit()
+	t.release()
+	return err
+}
+
+func (t *writeTx) Rollback() error {
+	err := t.Tx.Rollback()
+	t.release()
+	return err
+}
+
+// beginWrite starts a write transaction, waiting its turn on SQLite.
+// A caller must not start another write while it holds one.
+func (s *Store) beginWrite(ctx context.Context) (*writeTx, error) {
+	release := func() {}
+	if s.writeSem != nil {
+		select {
+		case s.writeSem <- struct{}{}:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+		var once sync.Once
+		release = func() { once.Do(func() { <-s.writeSem }) }
+	}
 	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		release()
+		return nil, err
+	}
+	return &writeTx{Tx: tx, release: release}, nil
+}
+
+// withTx runs fn in a write transaction and commits it when fn returns nil.
+func (s *Store) withTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.beginWrite(ctx)
 	if err != nil {
 		return err
 	}
-	if err := fn(tx); err != nil {
+	if err := fn(tx.Tx); err != nil {
 		tx.Rollback()
 		return err
 	}
