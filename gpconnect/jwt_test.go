@@ -2,44 +2,23 @@ package gpconnect
 
 import (
 	"encoding/base64"
-	"encoding/json"
 	"github.com/pcnhub/pcnhub/fhir"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/pcnhub/pcnhub"
+	"github.com/pcnhub/pcnhub/gpconnect/gpctest"
 )
 
 var jwtNow = time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC)
 
 // assuranceClaims is the default request identity of the NHS provider
 // assurance scenarios (assurance.md Part B).
-func assuranceClaims(now time.Time, scope string) map[string]any {
-	iat := now.Add(-2 * time.Second).Unix()
-	return map[string]any{
-		"iss": "https://ConsumerSystemURL", "sub": "1", "aud": "https://authorize.fhir.nhs.net/token/",
-		"iat": iat, "exp": iat + 300, "reason_for_request": "directcare", "requested_scope": scope,
-		"requesting_device": map[string]any{"resourceType": "Device", "model": "v1", "version": "1.1",
-			"identifier": []any{map[string]any{"system": "GPConnectTestSystem", "value": "Client"}}},
-		"requesting_organization": map[string]any{"resourceType": "Organization", "name": "GP Connect Assurance",
-			"identifier": []any{map[string]any{"system": "https://fhir.nhs.uk/Id/ods-organization-code", "value": "GPCA0001"}}},
-		"requesting_practitioner": map[string]any{"resourceType": "Practitioner", "id": "1",
-			"name": []any{map[string]any{"family": "AssurancePractitioner", "given": []any{"AssuranceTest"}, "prefix": []any{"Mr"}}},
-			"identifier": []any{
-				map[string]any{"system": "https://fhir.nhs.uk/Id/sds-user-id", "value": "GCASDS0001"},
-				map[string]any{"system": "https://fhir.nhs.uk/Id/sds-role-profile-id", "value": "112233445566"},
-				map[string]any{"system": "https://consumersupplier.com/Id/user-guid", "value": "98ed4f78-814d-4266-8d5b-cde742f3093c"},
-			}},
-	}
-}
+func assuranceClaims(now time.Time, scope string) map[string]any { return gpctest.Claims(scope, now) }
 
 // makeToken encodes claims as an unsigned GP Connect JWT.
-func makeToken(claims map[string]any) string {
-	h := base64.RawURLEncoding.EncodeToString([]byte(`{"alg":"none","typ":"JWT"}`))
-	b, _ := json.Marshal(claims)
-	return "Bearer " + h + "." + base64.RawURLEncoding.EncodeToString(b) + "."
-}
+func makeToken(claims map[string]any) string { return gpctest.Encode(claims) }
 
 func TestParseTokenAcceptsAssuranceIdentity(t *testing.T) {
 	c, err := ParseToken(makeToken(assuranceClaims(jwtNow, "patient/*.read")), jwtNow, defaultFutureIAT)

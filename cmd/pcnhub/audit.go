@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -67,10 +68,15 @@ func cmdAudit(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "SEQ\tTIME (UK)\tACTION\tACTOR\tORG\tREQUESTER\tPATIENT\tOUTCOME\tDETAIL")
+	fmt.Fprintln(tw, "SEQ\tTIME (UK)\tACTION\tACTOR\tORG\tREQUESTER\tPRACTITIONER\tPATIENT\tOUTCOME\tTRACE\tDETAIL")
 	for _, e := range events {
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", e.Seq, e.At.In(pcnhub.London).Format("2006-01-02 15:04:05"),
-			e.Action, e.Actor, e.OrgODS, e.RequesterODS, e.NHSNumber.Masked(), e.Outcome, e.Detail)
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", e.Seq, e.At.In(pcnhub.London).Format("2006-01-02 15:04:05"),
+			shortAction(e.Action), e.Actor, e.OrgODS, e.RequesterODS, e.Practitioner, e.NHSNumber.Masked(), e.Outcome, e.TraceID, e.Detail)
 	}
 	return tw.Flush()
+}
+
+// shortAction drops the common prefix of GP Connect interaction ids.
+func shortAction(a string) string {
+	return strings.TrimPrefix(a, "urn:nhs:names:services:gpconnect:fhir:")
 }

@@ -3,8 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	"io"
 	"log"
@@ -27,6 +25,7 @@ import (
 	"github.com/pcnhub/pcnhub"
 	"github.com/pcnhub/pcnhub/fhir"
 	"github.com/pcnhub/pcnhub/gpconnect"
+	"github.com/pcnhub/pcnhub/gpconnect/gpctest"
 	"github.com/pcnhub/pcnhub/schedule"
 	"github.com/pcnhub/pcnhub/sqlstore"
 )
@@ -537,25 +536,10 @@ func (t *benchTokens) get() string {
 	return t.token
 }
 
-// benchToken is an unsigned GP Connect JWT for an NHS 111 clinician.
+// benchToken is an unsigned GP Connect JWT (the assurance identity)
+// issued at issued.
 func benchToken(scope string, issued time.Time) string {
-	iat := issued.Unix()
-	claims := map[string]any{
-		"iss": "https://bench.consumer.example", "sub": "1", "aud": "https://authorize.fhir.nhs.net/token/",
-		"iat": iat, "exp": iat + 300, "reason_for_request": "directcare", "requested_scope": scope,
-		"requesting_device": map[string]any{"resourceType": "Device", "model": "bench", "version": "1",
-			"identifier": []any{map[string]any{"system": "https://bench.consumer.example/device", "value": "bench"}}},
-		"requesting_organization": map[string]any{"resourceType": "Organization", "name": "Benchmark 111",
-			"identifier": []any{map[string]any{"system": "https://fhir.nhs.uk/Id/ods-organization-code", "value": benchConsumerODS}}},
-		"requesting_practitioner": map[string]any{"resourceType": "Practitioner", "id": "1",
-			"name": []any{map[string]any{"family": "Bench", "given": []any{"Clinician"}, "prefix": []any{"Dr"}}},
-			"identifier": []any{
-				map[string]any{"system": "https://fhir.nhs.uk/Id/sds-user-id", "value": "G99999999"},
-				map[string]any{"system": "https://fhir.nhs.uk/Id/sds-role-profile-id", "value": "999999999999"}}},
-	}
-	b, _ := json.Marshal(claims)
-	return "Bearer " + base64.RawURLEncoding.EncodeToString([]byte(`{"alg":"none","typ":"JWT"}`)) + "." +
-		base64.RawURLEncoding.EncodeToString(b) + "."
+	return gpctest.Token(scope, issued.Add(2*time.Second))
 }
 
 // benchRequest is one kind of GP Connect call.

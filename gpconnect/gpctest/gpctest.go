@@ -15,9 +15,13 @@ const ConsumerASID = "200000000359"
 
 // Token returns "Bearer <jwt>" with the assurance default identity for
 // a scope, issued two seconds before now.
-func Token(scope string, now time.Time) string {
+func Token(scope string, now time.Time) string { return Encode(Claims(scope, now)) }
+
+// Claims are the claims of the assurance default identity for a scope,
+// issued two seconds before now; tests change them to make bad tokens.
+func Claims(scope string, now time.Time) map[string]any {
 	iat := now.Add(-2 * time.Second).Unix()
-	claims := map[string]any{
+	return map[string]any{
 		"iss": "https://ConsumerSystemURL", "sub": "1", "aud": "https://authorize.fhir.nhs.net/token/",
 		"iat": iat, "exp": iat + 300, "reason_for_request": "directcare", "requested_scope": scope,
 		"requesting_device": map[string]any{"resourceType": "Device", "model": "v1", "version": "1.1",
@@ -28,8 +32,13 @@ func Token(scope string, now time.Time) string {
 			"name": []any{map[string]any{"family": "AssurancePractitioner", "given": []any{"AssuranceTest"}, "prefix": []any{"Mr"}}},
 			"identifier": []any{
 				map[string]any{"system": "https://fhir.nhs.uk/Id/sds-user-id", "value": "GCASDS0001"},
-				map[string]any{"system": "https://fhir.nhs.uk/Id/sds-role-profile-id", "value": "112233445566"}}},
+				map[string]any{"system": "https://fhir.nhs.uk/Id/sds-role-profile-id", "value": "112233445566"},
+				map[string]any{"system": "https://consumersupplier.com/Id/user-guid", "value": "98ed4f78-814d-4266-8d5b-cde742f3093c"}}},
 	}
+}
+
+// Encode makes "Bearer <jwt>" of claims: an unsigned GP Connect token.
+func Encode(claims map[string]any) string {
 	b, _ := json.Marshal(claims)
 	return "Bearer " + base64.RawURLEncoding.EncodeToString([]byte(`{"alg":"none","typ":"JWT"}`)) + "." +
 		base64.RawURLEncoding.EncodeToString(b) + "."
