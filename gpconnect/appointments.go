@@ -96,21 +96,29 @@ func (p *Provider) slotBundle(rq *request, sq *slotQuery) (*fhir.Bundle, error) 
 		entries = append(entries, slotResource(&visible[i]))
 	}
 	var practitioners, locations, organisations []fhir.Resource
+	var prIDs []int64
 	donePr, doneLoc, doneOrg := map[int64]bool{}, map[int64]bool{}, map[int64]bool{}
+	for _, id := range scheduleIDs {
+		if sc := schedules[id]; sc != nil && sq.practitioner && sc.PractitionerID != 0 && !donePr[sc.PractitionerID] {
+			donePr[sc.PractitionerID] = true
+			prIDs = append(prIDs, sc.PractitionerID)
+		}
+	}
+	prs, err := p.Store.PractitionersByID(rq.ctx, prIDs)
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range prIDs {
+		if pr := prs[id]; pr != nil {
+			practitioners = append(practitioners, practitionerResource(pr))
+		}
+	}
 	for _, id := range scheduleIDs {
 		sc := schedules[id]
 		if sc == nil {
 			return nil, pcnhub.Errorf(pcnhub.EINTERNAL, "schedule %d of a free slot is missing", id)
 		}
 		entries = append(entries, scheduleResource(sc))
-		if sq.practitioner && sc.PractitionerID != 0 && !donePr[sc.PractitionerID] {
-			donePr[sc.PractitionerID] = true
-			pr, err := p.Store.PractitionerByID(rq.ctx, sc.PractitionerID)
-			if err != nil {
-				return nil, err
-			}
-			practitioners = append(practitioners, practitionerResource(pr))
-		}
 		if doneLoc[sc.LocationID] {
 			continue
 		}

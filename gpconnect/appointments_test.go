@@ -595,3 +595,46 @@ func TestSlotSearchAnswersFollowChanges(t *testing.T) {
 		})
 	}
 }
+
+// A visit booked at the practice reads with the generic visit Location
+// and its type in comment (§2.1), and cannot be cancelled over GP Connect.
+func TestVisitAppointments(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	e.makeBook()
+	pt := e.patient1()
+	var visit schedule.Slot
+	for _, s := range e.scheduleSlots(900, bookDay.Add(-9*time.Hour)) {
+		if s.DeliveryChannel == schedule.Visit {
+			visit = s
+		}
+	}
+	if visit.ID == 0 {
+		t.Fatal("no visit slot in the test book")
+	}
+	a := &schedule.Appointment{OrganisationID: e.org1.ID, PatientID: pt.ID, LocationID: 1, PractitionerID: 2, ScheduleID: 900,
+		SlotIDs: []int64{visit.ID}, Start: visit.Start, End: visit.End, Status: schedule.Booked, Description: "Housebound review",
+		Created: testNow, BookingOrganisation: schedule.BookingOrganisation{ODS: "B82617", Name: "Reception"},
+		ServiceType: "Home visit", ServiceCategory: "Morning surgery", DeliveryChannel: schedule.Visit, BookedVia: schedule.BookedViaPractice}
+	if err := e.store.BookAppointment(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	id := strconv.FormatInt(a.ID, 10)
+	got := e.ok(e.do(call{method: "GET", path: root + "/Appointment/" + id, interaction: gpconnect.IDReadAppointment, scope: "patient/*.read"})).(*fhir.Appointment)
+	var location string
+	for _, pa := range got.Participant {
+		if strings.HasPrefix(pa.Actor.Reference, "Location/") {
+			location = pa.Actor.Reference
+		}
+	}
+	if location != "Location/visit" || !strings.HasPrefix(got.Comment, "Home visit") {
+		t.Fatalf("visit rendered with %s and comment %q", location, got.Comment)
+	}
+	loc := e.ok(e.do(call{method: "GET", path: root + "/Location/visit", interaction: gpconnect.IDReadLocation})).(*fhir.Location)
+	if loc.ManagingOrganization == nil || loc.ManagingOrganization.Reference != "Organization/"+itoa(e.org1.ID) {
+		t.Fatalf("visit location %+v", loc)
+	}
+	got.Status = "cancelled"
+	got.Extension = append(got.Extension, fhir.Extension{URL: fhir.ExtAppointmentCancellationReason, ValueString: "Not needed"})
+	body, _ := fhir.Marshal(fhir.JSON, got)
+	e.outcome(e.do(call{method: "PUT", path: root + "/Appointment/" + id, interaction: gpconnect.IDCancelAppointment, scope: "patient/*.write", body: body}), 422, "INVALID_RESOURCE")
+}

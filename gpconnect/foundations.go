@@ -206,6 +206,9 @@ func (p *Provider) searchOrganization(rq *request) (*response, error) {
 }
 
 func (p *Provider) readLocation(rq *request) (*response, error) {
+	if rq.params["id"] == visitLocationID {
+		return &response{resource: visitLocation(rq.practice), etag: "1"}, nil
+	}
 	n, err := strconv.ParseInt(rq.params["id"], 10, 64)
 	if err != nil {
 		return nil, spineError(SpineNoRecordFound, "no location with id %s", rq.params["id"])

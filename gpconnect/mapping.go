@@ -12,6 +12,17 @@ import (
 // bookingOrgContainedID is the id of the contained booking Organization.
 const bookingOrgContainedID = "1"
 
+// visitLocationID is the logical id of the generic Location that a Visit
+// (home or care-home visit) appointment names instead of where it takes
+// place (§2.1): GP Connect does not disclose a visit's address.
+const visitLocationID = "visit"
+
+// visitLocation is that generic Location, managed by the practice.
+func visitLocation(practice *pcnhub.Organisation) *fhir.Location {
+	return &fhir.Location{ID: visitLocationID, Meta: meta(fhir.ProfileLocation, "1"),
+		Name: "Visit (location not disclosed)", ManagingOrganization: ref("Organization", practice.ID)}
+}
+
 func meta(profile, version string) *fhir.Meta {
 	return &fhir.Meta{VersionID: version, Profile: []string{profile}}
 }
@@ -233,9 +244,22 @@ func appointmentResource(a *schedule.Appointment) *fhir.Appointment {
 	for _, id := range a.SlotIDs {
 		out.Slot = append(out.Slot, *ref("Slot", id))
 	}
+	location := ref("Location", a.LocationID)
+	if a.DeliveryChannel == schedule.Visit {
+		// A visit names the generic visit Location and says its type in comment (§2.1).
+		location = &fhir.Reference{Reference: "Location/" + visitLocationID}
+		visit := a.ServiceType
+		if visit == "" {
+			visit = "Visit"
+		}
+		if out.Comment != "" {
+			visit += "; " + out.Comment
+		}
+		out.Comment = visit
+	}
 	out.Participant = append(out.Participant,
 		fhir.AppointmentParticipant{Actor: ref("Patient", a.PatientID), Status: "accepted"},
-		fhir.AppointmentParticipant{Actor: ref("Location", a.LocationID), Status: "accepted"})
+		fhir.AppointmentParticipant{Actor: location, Status: "accepted"})
 	if a.PractitionerID != 0 {
 		out.Participant = append(out.Participant, fhir.AppointmentParticipant{Actor: ref("Practitioner", a.PractitionerID), Status: "accepted"})
 	}

@@ -14,6 +14,7 @@ type Store interface {
 	PatientByNHSNumber(ctx context.Context, orgID int64, nhs pcnhub.NHSNumber) (*pcnhub.Patient, error)
 	UpsertPatient(ctx context.Context, p *pcnhub.Patient) (*pcnhub.Patient, error)
 	PractitionerByID(ctx context.Context, id int64) (*pcnhub.Practitioner, error)
+	PractitionersByID(ctx context.Context, ids []int64) (map[int64]*pcnhub.Practitioner, error)
 	PractitionersBySDSUserIDAnywhere(ctx context.Context, sdsUserID string) ([]*pcnhub.Practitioner, error)
 	LocationByID(ctx context.Context, id int64) (*pcnhub.Location, error)
 	PersonByNHSNumber(ctx context.Context, nhs pcnhub.NHSNumber) (*pcnhub.Person, error)

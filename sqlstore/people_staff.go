@@ -164,3 +164,24 @@ func (s *Store) ListLocations(ctx context.Context, orgID int64) ([]*pcnhub.Locat
 func (s *Store) PractitionersBySDSUserIDAnywhere(ctx context.Context, sdsUserID string) ([]*pcnhub.Practitioner, error) {
 	return s.queryPractitioners(ctx, `WHERE sds_user_id = ? ORDER BY id`, sdsUserID)
 }
+
+// PractitionersByID returns the practitioners with those ids, by id;
+// ids not found are absent from the map.
+func (s *Store) PractitionersByID(ctx context.Context, ids []int64) (map[int64]*pcnhub.Practitioner, error) {
+	out := make(map[int64]*pcnhub.Practitioner, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	prs, err := s.queryPractitioners(ctx, `WHERE id IN (`+strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", ")+`) ORDER BY id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range prs {
+		out[p.ID] = p
+	}
+	return out, nil
+}
