@@ -7,6 +7,7 @@ package server
 
 import (
 	"context"
+	"encoding/json"
 	"html/template"
 	"log/slog"
 	"net/http"
@@ -19,11 +20,16 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/pcnhub/pcnhub"
+	"github.com/pcnhub/pcnhub/duty"
 	"github.com/pcnhub/pcnhub/sqlstore"
 )
 
 // Server is pcnhub's HTTP handler.
 type Server struct {
+	// Calendar holds the bank holidays of the duty reports (default:
+	// England and Wales 2026–2027).
+	Calendar duty.Calendar
+
 	store    *sqlstore.Store
 	log      *slog.Logger
 	mux      *http.ServeMux
@@ -35,7 +41,7 @@ type Server struct {
 // New builds the handler. reg receives pcnhub's metrics (use a fresh
 // prometheus.NewRegistry in tests).
 func New(store *sqlstore.Store, log *slog.Logger, reg *prometheus.Registry) *Server {
-	s := &Server{store: store, log: log, mux: http.NewServeMux()}
+	s := &Server{store: store, log: log, mux: http.NewServeMux(), Calendar: duty.NewCalendar(duty.EnglandAndWales2026To2027)}
 	s.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "pcnhub_http_requests_total", Help: "HTTP requests answered, by route pattern and status code.",
 	}, []string{"route", "code"})
@@ -51,6 +57,7 @@ func New(store *sqlstore.Store, log *slog.Logger, reg *prometheus.Registry) *Ser
 	s.mux.HandleFunc("GET /readyz", s.readyz)
 	s.mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	s.mux.HandleFunc("GET /{$}", s.home)
+	s.mux.HandleFunc("GET /api/reports/111", s.report111)
 	s.handler = s.observe(s.mux)
 	return s
 }
@@ -127,6 +134,61 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 		Engine sqlstore.Dialect
 		Orgs   []*pcnhub.Organisation
 	}{s.store.Dialect(), orgs})
+}
+
+// report111 answers the NHS 111 direct-booking duty as JSON:
+// ?from=YYYY-MM-DD&to=YYYY-MM-DD (default today and 13 days on) and
+// optionally practice=ODS (repeatable). No patient data: counts only.
+func (s *Server) report111(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	from := pcnhub.DateOf(time.Now().In(pcnhub.London))
+	if v := q.Get("from"); v != "" {
+		d, err := pcnhub.ParseDate(v)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		from = d
+	}
+	to := from.AddDays(13)
+	if v := q.Get("to"); v != "" {
+		d, err := pcnhub.ParseDate(v)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		to = d
+	}
+	var only []pcnhub.ODSCode
+	for _, p := range q["practice"] {
+		ods, err := pcnhub.ParseODSCode(p)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		only = append(only, ods)
+	}
+	rows, err := duty.Load111(r.Context(), s.store, from, to, s.Calendar, only)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if rows == nil {
+		rows = []duty.Day111{}
+	}
+	short := 0
+	for _, d := range rows {
+		if d.Shortfall > 0 {
+			short++
+		}
+	}
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(struct {
+		From      string        `json:"from"`
+		To        string        `json:"to"`
+		Days      []duty.Day111 `json:"days"`
+		ShortDays int           `json:"shortDays"`
+	}{from.String(), to.String(), rows, short})
 }
 
 // fail answers an error as plain text: the safe message for application

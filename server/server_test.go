@@ -1,6 +1,8 @@
 package server_test
 
 import (
+	"context"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
@@ -10,6 +12,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/pcnhub/pcnhub"
 	"github.com/pcnhub/pcnhub/server"
 	"github.com/pcnhub/pcnhub/sqlstore/sqltest"
 )
@@ -49,5 +52,36 @@ func TestReadinessFollowsTheDatabase(t *testing.T) {
 				t.Fatalf("POST /healthz = %d, want 405", rec.Code)
 			}
 		})
+	}
+}
+
+// The 111 duty report answers JSON, and bad dates are 400.
+func TestReport111Endpoint(t *testing.T) {
+	store := sqltest.Open(t, "sqlite", nil)
+	srv := server.New(store, slog.New(slog.NewTextHandler(io.Discard, nil)), prometheus.NewRegistry())
+	if _, err := store.UpsertOrganisation(context.Background(), &pcnhub.Organisation{ODS: "A99991", Type: pcnhub.OrgGPPractice,
+		Name: "Riverside", ListSize: 6000, Hosted: true}); err != nil {
+		t.Fatal(err)
+	}
+	rec := httptest.NewRecorder()
+	srv.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/api/reports/111?from=2026-11-23&to=2026-11-29", nil))
+	var got struct {
+		Days []struct {
+			Date      string
+			Required  int
+			Shortfall int
+		}
+		ShortDays int
+	}
+	if rec.Code != 200 || json.Unmarshal(rec.Body.Bytes(), &got) != nil {
+		t.Fatalf("%d %s", rec.Code, rec.Body.String())
+	}
+	if len(got.Days) != 5 || got.Days[0].Required != 2 || got.Days[0].Shortfall != 2 || got.ShortDays != 5 {
+		t.Fatalf("report %+v", got)
+	}
+	rec = httptest.NewRecorder()
+	srv.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/api/reports/111?from=2026-02-30", nil))
+	if rec.Code != 400 || !strings.Contains(rec.Body.String(), "does not exist") {
+		t.Fatalf("bad date: %d %s", rec.Code, rec.Body.String())
 	}
 }

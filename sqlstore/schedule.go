@@ -627,10 +627,42 @@ func (s *Store) slotIDsOf(ctx context.Context, where string, args ...any) (map[i
 // included) of the patient record whose start is in [from, to), by start
 // then id, with their slot ids.
 func (s *Store) AppointmentsForPatient(ctx context.Context, patientID int64, from, to time.Time) ([]schedule.Appointment, error) {
-	rows, err := s.db.QueryContext(ctx, s.q(`SELECT `+appointmentColumns+` FROM appointments
-		WHERE patient_id = ? AND start_us >= ? AND start_us < ? ORDER BY start_us, id`), patientID, from.UnixMicro(), to.UnixMicro())
+	out, err := s.appointmentsWhere(ctx, `patient_id = ? AND start_us >= ? AND start_us < ?`, patientID, from.UnixMicro(), to.UnixMicro())
 	if err != nil {
 		return nil, fmt.Errorf("appointments for patient: %w", err)
+	}
+	return out, nil
+}
+
+// AppointmentsBetween returns every appointment (any status) of an
+// organisation whose start is in [from, to), by start.
+func (s *Store) AppointmentsBetween(ctx context.Context, orgID int64, from, to time.Time) ([]schedule.Appointment, error) {
+	out, err := s.appointmentsWhere(ctx, `org_id = ? AND start_us >= ? AND start_us < ?`, orgID, from.UnixMicro(), to.UnixMicro())
+	if err != nil {
+		return nil, fmt.Errorf("appointments between: %w", err)
+	}
+	return out, nil
+}
+
+// SlotsBetween returns every slot (any status) of an organisation lying
+// wholly inside [from, to], by start.
+func (s *Store) SlotsBetween(ctx context.Context, orgID int64, from, to time.Time) ([]schedule.Slot, error) {
+	out, err := s.querySlots(ctx, `SELECT `+slotColumns+` FROM slots
+		WHERE org_id = ? AND start_us >= ? AND start_us < ? AND end_us <= ? ORDER BY start_us, id`,
+		orgID, from.UnixMicro(), to.UnixMicro(), to.UnixMicro())
+	if err != nil {
+		return nil, fmt.Errorf("slots between: %w", err)
+	}
+	return out, nil
+}
+
+// appointmentsWhere returns the appointments matching a condition on the
+// appointments table, by start, each with its slot ids.
+func (s *Store) appointmentsWhere(ctx context.Context, where string, args ...any) ([]schedule.Appointment, error) {
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT `+appointmentColumns+` FROM appointments
+		WHERE `+where+` ORDER BY start_us, id`), args...)
+	if err != nil {
+		return nil, err
 	}
 	var out []schedule.Appointment
 	for rows.Next() {
@@ -643,15 +675,14 @@ func (s *Store) AppointmentsForPatient(ctx context.Context, patientID int64, fro
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("appointments for patient: %w", err)
+		return nil, err
 	}
 	if len(out) == 0 {
 		return nil, nil
 	}
-	ids, err := s.slotIDsOf(ctx, `appointment_id IN (SELECT id FROM appointments
-		WHERE patient_id = ? AND start_us >= ? AND start_us < ?)`, patientID, from.UnixMicro(), to.UnixMicro())
+	ids, err := s.slotIDsOf(ctx, `appointment_id IN (SELECT id FROM appointments WHERE `+where+`)`, args...)
 	if err != nil {
-		return nil, fmt.Errorf("appointments for patient: %w", err)
+		return nil, err
 	}
 	for i := range out {
 		out[i].SlotIDs = ids[out[i].ID]

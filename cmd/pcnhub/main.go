@@ -34,6 +34,7 @@ Usage:
   pcnhub group list                            list organisation groups
   pcnhub gpconnect enable|disable|status --practice ODS   GP Connect switches
   pcnhub gpconnect token [--scope S]           a test token with the assurance identity
+  pcnhub report 111 [--from D --to D]          the NHS 111 direct-booking duty per practice and day
   pcnhub audit [--nhs N] [--verify]            list or verify the audit trail
   pcnhub migrate [flags]                       bring the database schema up to date
   pcnhub bench import [--rows N]               measure import and lookup speed
@@ -82,6 +83,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdAudit(ctx, rest, stdout, stderr)
 	case "gpconnect":
 		return cmdGPConnect(ctx, rest, stdout, stderr)
+	case "report":
+		return cmdReport(ctx, rest, stdout, stderr)
 	case "org":
 		return cmdOrg(ctx, rest, stdout, stderr)
 	case "group":

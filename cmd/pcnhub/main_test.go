@@ -294,3 +294,41 @@ func TestOrgAndGroupCommands(t *testing.T) {
 		t.Fatalf("group list:\n%s", out.String())
 	}
 }
+
+func TestReport111Command(t *testing.T) {
+	ctx := context.Background()
+	store := []string{"--data-dir", t.TempDir()}
+	if err := run(ctx, append([]string{"seed", "assurance"}, store...), io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	tomorrow := time.Now().In(pcnhub.London).AddDate(0, 0, 1).Format("2006-01-02")
+	if err := run(ctx, append([]string{"report", "111", "--from", tomorrow, "--to", tomorrow, "--format", "csv", "--practice", "B82617,X12345"}, store...), &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if lines[0] != "date,ods,practice,list_size,required,offered,booked_by_111,shortfall" {
+		t.Fatalf("csv header %q", lines[0])
+	}
+	// Tomorrow may be a weekend: then no rows; on a core day B82617 offers its
+	// urgent-care slots and X12345, with none, is short.
+	for _, l := range lines[1:] {
+		f := strings.Split(l, ",")
+		if f[1] == "X12345" && f[7] == "0" {
+			t.Errorf("X12345 has no slots but no shortfall: %s", l)
+		}
+	}
+	out.Reset()
+	if err := run(ctx, append([]string{"report", "111", "--from", "2026-11-23", "--to", "2026-11-27"}, store...), &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "SHORT BY") || !strings.Contains(out.String(), "practice-days short") {
+		t.Errorf("table lacks the shortfall marks:\n%s", out.String())
+	}
+	if err := run(ctx, append([]string{"report", "111", "--format", "xml"}, store...), io.Discard, io.Discard); exitCode(err) != 2 {
+		t.Errorf("--format xml: %v", err)
+	}
+	if err := run(ctx, append([]string{"report", "111", "--from", "2026-11-30", "--to", "2026-11-01"}, store...), io.Discard, io.Discard); pcnhub.ErrorCode(err) != pcnhub.EINVALID {
+		t.Errorf("reversed period: %v", err)
+	}
+}

@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/pcnhub/pcnhub"
+	"github.com/pcnhub/pcnhub/duty"
 	"github.com/pcnhub/pcnhub/gpconnect"
 	"github.com/pcnhub/pcnhub/seed"
 	"github.com/pcnhub/pcnhub/seed/assurance"
@@ -49,6 +50,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	addr := f.String("addr", ":8080", "address to listen on, host:port")
 	seedName := f.String("seed", "", "load a data set before serving ("+datasetNames()+"); loading is idempotent")
 	shutdown := f.String("shutdown-timeout", "30s", "how long to let requests finish after SIGTERM")
+	holidays := f.String("bank-holidays", "", "bank holidays for the duty reports, comma-separated YYYY-MM-DD (default: England and Wales 2026–2027)")
 	baseURL := f.String("base-url", "", "scheme and host by which consumers reach this server, for Location headers (default: from each request)")
 	sf := addStoreFlags(f)
 	lf := addLogFlags(f)
@@ -63,6 +65,10 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return usageError(fmt.Sprintf("--shutdown-timeout %q: %v", *shutdown, err))
 	}
 	log, err := lf.logger(stderr)
+	if err != nil {
+		return err
+	}
+	cal, err := duty.ParseBankHolidays(*holidays)
 	if err != nil {
 		return err
 	}
@@ -84,6 +90,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	reg := prometheus.NewRegistry()
 	handler := server.New(store, log, reg)
+	handler.Calendar = cal
 	handler.Handle("/{ods}"+gpconnect.RootPrefix+"/", &gpconnect.Provider{Store: store, Clock: pcnhub.SystemClock{}, Log: log,
 		SoftwareName: "pcnhub", SoftwareVersion: version, SoftwareRelease: releaseDate, BaseURL: *baseURL,
 		Observe: handler.GPConnectObserver(reg)})
