@@ -100,3 +100,49 @@ func patient(t *testing.T, s *sqlstore.Store, org int64) int64 {
 	}
 	return p.ID
 }
+
+// LoadEA over a real store: the hub's population is its PCN's practices'
+// lists unless the hub has one of its own.
+func TestLoadEA(t *testing.T) {
+	sqltest.Run(t, func(t *testing.T, s *sqlstore.Store) {
+		up := func(o pcnhub.Organisation) int64 {
+			id, err := s.UpsertOrganisation(ctx, &o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return id
+		}
+		up(pcnhub.Organisation{ODS: "A99991", Type: pcnhub.OrgGPPractice, Name: "P1", ListSize: 6000, PCN: "U99990", Hosted: true})
+		up(pcnhub.Organisation{ODS: "A99992", Type: pcnhub.OrgGPPractice, Name: "P2", ListSize: 4000, PCN: "U99990", Hosted: true})
+		up(pcnhub.Organisation{ODS: "A99993", Type: pcnhub.OrgGPPractice, Name: "Elsewhere", ListSize: 9000, PCN: "U99991", Hosted: true})
+		hub := up(pcnhub.Organisation{ODS: "Y99990", Type: pcnhub.OrgPCNHub, Name: "Hub", PCN: "U99990", Hosted: true})
+		loc, _ := s.UpsertLocation(ctx, &pcnhub.Location{OrganisationID: hub, Name: "Hub room"})
+		sc, err := s.UpsertSchedule(ctx, &schedule.Schedule{OrganisationID: hub, LocationID: loc, ServiceCategory: "Evening clinic"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w, _ := s.BeginSlotWrite(ctx)
+		evening := time.Date(2026, 11, 24, 18, 30, 0, 0, pcnhub.London)
+		for i := 0; i < 6; i++ { // 18:30–20:00 in 15-minute slots: 90 minutes
+			st := evening.Add(time.Duration(i*15) * time.Minute)
+			w.Add(ctx, &schedule.Slot{ScheduleID: sc, Start: st, End: st.Add(15 * time.Minute), Status: schedule.SlotFree, DeliveryChannel: schedule.InPerson})
+		}
+		if _, err := w.Commit(ctx); err != nil {
+			t.Fatal(err)
+		}
+		cal := duty.NewCalendar(nil)
+		rows, err := duty.LoadEA(ctx, s, pcnhub.Date{Year: 2026, Month: 11, Day: 23}, pcnhub.Date{Year: 2026, Month: 11, Day: 29}, cal)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := duty.WeekEA{ODS: "Y99990", Hub: "Hub", WeekOf: "2026-11-23", Population: 10000, Required: 600, Offered: 90, Booked: 0, Shortfall: 510}
+		if len(rows) != 1 || rows[0] != want {
+			t.Fatalf("rows %+v, want %+v", rows, want)
+		}
+		up(pcnhub.Organisation{ODS: "Y99990", Type: pcnhub.OrgPCNHub, Name: "Hub", PCN: "U99990", Hosted: true, ListSize: 11234}) // the adjusted population
+		rows, _ = duty.LoadEA(ctx, s, pcnhub.Date{Year: 2026, Month: 11, Day: 23}, pcnhub.Date{Year: 2026, Month: 11, Day: 29}, cal)
+		if len(rows) != 1 || rows[0].Population != 11234 || rows[0].Required != 675 {
+			t.Fatalf("with the hub's own population: %+v", rows)
+		}
+	})
+}

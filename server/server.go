@@ -58,6 +58,7 @@ func New(store *sqlstore.Store, log *slog.Logger, reg *prometheus.Registry) *Ser
 	s.mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	s.mux.HandleFunc("GET /{$}", s.home)
 	s.mux.HandleFunc("GET /api/reports/111", s.report111)
+	s.mux.HandleFunc("GET /api/reports/enhanced-access", s.reportEA)
 	s.handler = s.observe(s.mux)
 	return s
 }
@@ -189,6 +190,39 @@ func (s *Server) report111(w http.ResponseWriter, r *http.Request) {
 		Days      []duty.Day111 `json:"days"`
 		ShortDays int           `json:"shortDays"`
 	}{from.String(), to.String(), rows, short})
+}
+
+// reportEA answers the hubs' enhanced-access minutes by week as JSON:
+// ?from=YYYY-MM-DD&to=YYYY-MM-DD (default today and four weeks on).
+func (s *Server) reportEA(w http.ResponseWriter, r *http.Request) {
+	from := pcnhub.DateOf(time.Now().In(pcnhub.London))
+	if v := r.URL.Query().Get("from"); v != "" {
+		d, err := pcnhub.ParseDate(v)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		from = d
+	}
+	to := from.AddDays(27)
+	if v := r.URL.Query().Get("to"); v != "" {
+		d, err := pcnhub.ParseDate(v)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		to = d
+	}
+	rows, err := duty.LoadEA(r.Context(), s.store, from, to, s.Calendar)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if rows == nil {
+		rows = []duty.WeekEA{}
+	}
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(rows)
 }
 
 // fail answers an error as plain text: the safe message for application

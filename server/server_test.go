@@ -80,6 +80,11 @@ func TestReport111Endpoint(t *testing.T) {
 		t.Fatalf("report %+v", got)
 	}
 	rec = httptest.NewRecorder()
+	srv.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/api/reports/enhanced-access?from=2026-11-23&to=2026-11-29", nil))
+	if rec.Code != 200 || strings.TrimSpace(rec.Body.String()) != "[]" {
+		t.Fatalf("enhanced access without hubs: %d %s", rec.Code, rec.Body.String())
+	}
+	rec = httptest.NewRecorder()
 	srv.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/api/reports/111?from=2026-02-30", nil))
 	if rec.Code != 400 || !strings.Contains(rec.Body.String(), "does not exist") {
 		t.Fatalf("bad date: %d %s", rec.Code, rec.Body.String())

@@ -35,6 +35,7 @@ Usage:
   pcnhub gpconnect enable|disable|status --practice ODS   GP Connect switches
   pcnhub gpconnect token [--scope S]           a test token with the assurance identity
   pcnhub report 111 [--from D --to D]          the NHS 111 direct-booking duty per practice and day
+  pcnhub report ea [--from D --to D]           the hub's enhanced-access minutes per week
   pcnhub audit [--nhs N] [--verify]            list or verify the audit trail
   pcnhub migrate [flags]                       bring the database schema up to date
   pcnhub bench import [--rows N]               measure import and lookup speed

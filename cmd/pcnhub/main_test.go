@@ -325,6 +325,11 @@ func TestReport111Command(t *testing.T) {
 	if !strings.Contains(out.String(), "SHORT BY") || !strings.Contains(out.String(), "practice-days short") {
 		t.Errorf("table lacks the shortfall marks:\n%s", out.String())
 	}
+	out.Reset()
+	if err := run(ctx, append([]string{"report", "ea", "--from", "2026-11-23", "--to", "2026-11-29", "--format", "json"}, store...), &out, io.Discard); err != nil ||
+		strings.TrimSpace(out.String()) != "[]" {
+		t.Errorf("report ea without hubs: %v %q", err, out.String())
+	}
 	if err := run(ctx, append([]string{"report", "111", "--format", "xml"}, store...), io.Discard, io.Discard); exitCode(err) != 2 {
 		t.Errorf("--format xml: %v", err)
 	}

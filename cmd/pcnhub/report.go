@@ -16,8 +16,11 @@ import (
 )
 
 func cmdReport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "ea" {
+		return cmdReportEA(ctx, args[1:], stdout, stderr)
+	}
 	if len(args) == 0 || args[0] != "111" {
-		return usageError("usage: pcnhub report 111 [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--practice ODS,…] [--format table|csv|json]")
+		return usageError("usage: pcnhub report 111|ea [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--format table|csv|json]")
 	}
 	f := newFlags("report 111", "report 111 [flags]", stderr)
 	fromS := f.String("from", "", "first day (default today)")
@@ -152,4 +155,82 @@ func weekday(date string) string {
 		return ""
 	}
 	return d.Time(time.UTC).Weekday().String()[:3]
+}
+
+// cmdReportEA prints the enhanced-access duty of each hosted hub by week.
+func cmdReportEA(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	f := newFlags("report ea", "report ea [flags]", stderr)
+	fromS := f.String("from", "", "first day (default today); weeks starting on a Monday from then are reported")
+	toS := f.String("to", "", "last day (default four weeks from the first)")
+	format := f.String("format", "table", "table, csv or json")
+	holidays := f.String("bank-holidays", "", "bank holidays, comma-separated YYYY-MM-DD (default: England and Wales 2026–2027)")
+	sf := addStoreFlags(f)
+	if err := f.Parse(args); err != nil {
+		return err
+	}
+	if *format != "table" && *format != "csv" && *format != "json" {
+		return usageError(fmt.Sprintf("--format %q: use table, csv or json", *format))
+	}
+	from := pcnhub.DateOf(time.Now().In(pcnhub.London))
+	if *fromS != "" {
+		d, err := pcnhub.ParseDate(*fromS)
+		if err != nil {
+			return err
+		}
+		from = d
+	}
+	to := from.AddDays(27)
+	if *toS != "" {
+		d, err := pcnhub.ParseDate(*toS)
+		if err != nil {
+			return err
+		}
+		to = d
+	}
+	cal, err := duty.ParseBankHolidays(*holidays)
+	if err != nil {
+		return err
+	}
+	store, err := sf.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	rows, err := duty.LoadEA(ctx, store, from, to, cal)
+	if err != nil {
+		return err
+	}
+	switch *format {
+	case "json":
+		if rows == nil {
+			rows = []duty.WeekEA{}
+		}
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(rows)
+	case "csv":
+		w := csv.NewWriter(stdout)
+		w.Write([]string{"week_of", "ods", "hub", "population", "required_minutes", "offered_minutes", "booked_minutes", "shortfall_minutes"})
+		for _, r := range rows {
+			w.Write([]string{r.WeekOf, string(r.ODS), r.Hub, strconv.Itoa(r.Population), strconv.Itoa(r.Required),
+				strconv.Itoa(r.Offered), strconv.Itoa(r.Booked), strconv.Itoa(r.Shortfall)})
+		}
+		w.Flush()
+		return w.Error()
+	}
+	fmt.Fprintf(stdout, "Enhanced access — minutes offered in Network Standard Hours (Mon–Fri 18:30–20:00, Sat 09:00–17:00) against %d per 1,000 population a week\n\n", duty.MinutesPer1000)
+	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "WEEK OF\tODS\tHUB\tPOPULATION\tREQUIRED\tOFFERED\tBOOKED\t")
+	color := isTerminal(stdout)
+	for _, r := range rows {
+		mark := ""
+		if r.Shortfall > 0 {
+			mark = fmt.Sprintf("SHORT BY %d MIN", r.Shortfall)
+			if color {
+				mark = "\x1b[1;31m" + mark + "\x1b[0m"
+			}
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%d\t%s\n", r.WeekOf, r.ODS, r.Hub, thousands(int64(r.Population)), r.Required, r.Offered, r.Booked, mark)
+	}
+	return tw.Flush()
 }
