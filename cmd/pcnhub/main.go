@@ -38,6 +38,7 @@ Usage:
   pcnhub report ea [--from D --to D]           the hub's enhanced-access minutes per week
   pcnhub audit [--nhs N] [--verify]            list or verify the audit trail
   pcnhub migrate [flags]                       bring the database schema up to date
+  pcnhub check slots --endpoint URL [flags]    a consumer's view of a provider's free slots, with problems
   pcnhub bench import [--rows N]               measure import and lookup speed
   pcnhub bench gpconnect [flags]               measure GP Connect slot search and booking
 
@@ -92,6 +93,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdGroup(ctx, rest, stdout, stderr)
 	case "migrate":
 		return cmdMigrate(ctx, rest, stdout, stderr)
+	case "check":
+		return cmdCheck(ctx, rest, stdout, stderr)
 	case "bench":
 		switch {
 		case len(rest) > 0 && rest[0] == "import":

@@ -142,7 +142,9 @@ func loadSeed(ctx context.Context, store *sqlstore.Store, name string, log *slog
 	log.Info("data set loaded", "name", name, "organisations", st.Organisations, "practitioners", st.Practitioners,
 		"locations", st.Locations, "patients_new", st.Patients.Inserted, "patients_changed", st.Patients.Updated,
 		"patients_unchanged", st.Patients.Unchanged, "register_entries",
-		st.People.Inserted+st.People.Updated+st.People.Unchanged, "took", time.Since(start).Round(time.Millisecond).String())
+		st.People.Inserted+st.People.Updated+st.People.Unchanged, "schedules", st.Schedules,
+		"slots_new", st.Slots.Inserted, "slots_kept", st.Slots.Unchanged, "appointments_new", st.Appointments.Inserted,
+		"took", time.Since(start).Round(time.Millisecond).String())
 	return nil
 }
 
