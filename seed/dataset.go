@@ -7,6 +7,7 @@ import (
 	"iter"
 
 	"github.com/pcnhub/pcnhub"
+	"github.com/pcnhub/pcnhub/gpad"
 	"github.com/pcnhub/pcnhub/schedule"
 )
 
@@ -48,6 +49,14 @@ type Dataset struct {
 	// are not all free or were ever booked before, so re-loading changes
 	// nothing and a cancelled seed appointment stays cancelled.
 	Appointments func(today pcnhub.Date) iter.Seq[Appointment]
+	// GPADMappings are the organisations' national slot mappings.
+	GPADMappings []GPADMapping
+}
+
+// GPADMapping maps a slot type of the organisation OrgODS (GPAD).
+type GPADMapping struct {
+	OrgODS pcnhub.ODSCode
+	gpad.Mapping
 }
 
 // Schedule is a schedule with the ODS code of its organisation.

@@ -164,6 +164,15 @@ func (s *Store) LoadDataset(ctx context.Context, d seed.Dataset, actor string) (
 			return st, fmt.Errorf("seed %s: %w", d.Name, err)
 		}
 	}
+	for _, m := range d.GPADMappings {
+		id, err := orgID(m.OrgODS, "a GPAD mapping")
+		if err != nil {
+			return st, err
+		}
+		if err := s.SetGPADMapping(ctx, id, m.Mapping); err != nil {
+			return st, fmt.Errorf("seed %s: %w", d.Name, err)
+		}
+	}
 	if s.dialect == Postgres && st.Slots.Inserted+st.Appointments.Inserted > 0 {
 		// Fresh statistics, so that the planner does not take the tables
 		// for the empty ones it last saw.

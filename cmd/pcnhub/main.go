@@ -36,6 +36,8 @@ Usage:
   pcnhub gpconnect token [--scope S]           a test token with the assurance identity
   pcnhub report 111 [--from D --to D]          the NHS 111 direct-booking duty per practice and day
   pcnhub report ea [--from D --to D]           the hub's enhanced-access minutes per week
+  pcnhub report gpad --month YYYY-MM [FILE]    the monthly GPAD extract (national dimensions) as CSV
+  pcnhub gpad map|status|categories            map slot types to GPAD national categories
   pcnhub audit [--nhs N] [--verify]            list or verify the audit trail
   pcnhub migrate [flags]                       bring the database schema up to date
   pcnhub check slots --endpoint URL [flags]    a consumer's view of a provider's free slots, with problems
@@ -87,6 +89,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdGPConnect(ctx, rest, stdout, stderr)
 	case "report":
 		return cmdReport(ctx, rest, stdout, stderr)
+	case "gpad":
+		return cmdGPAD(ctx, rest, stdout, stderr)
 	case "org":
 		return cmdOrg(ctx, rest, stdout, stderr)
 	case "group":

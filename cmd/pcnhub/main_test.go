@@ -337,3 +337,39 @@ func TestReport111Command(t *testing.T) {
 		t.Errorf("reversed period: %v", err)
 	}
 }
+
+func TestGPADCommands(t *testing.T) {
+	ctx := context.Background()
+	store := []string{"--data-dir", t.TempDir()}
+	if err := run(ctx, append([]string{"seed", "assurance"}, store...), io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	// The assurance practice's slot types are not mapped yet: status says so and fails.
+	var out bytes.Buffer
+	err := run(ctx, append([]string{"gpad", "status", "--practice", "B82617"}, store...), &out, io.Discard)
+	if pcnhub.ErrorCode(err) != pcnhub.EINVALID || !strings.Contains(out.String(), "UNMAPPED") {
+		t.Fatalf("status before mapping: %v\n%s", err, out.String())
+	}
+	for _, typ := range []string{"Routine GP appointment", "Telephone consultation", "Urgent GP appointment"} {
+		if err := run(ctx, append([]string{"gpad", "map", "--practice", "B82617", "--slot-type", typ,
+			"--category", "general consultation  routine"}, store...), io.Discard, io.Discard); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := run(ctx, append([]string{"gpad", "map", "--practice", "B82617", "--slot-type", "X", "--category", "Screening"}, store...), io.Discard, io.Discard); pcnhub.ErrorCode(err) != pcnhub.EINVALID {
+		t.Errorf("mapping to Screening: %v", err)
+	}
+	out.Reset()
+	var stderr bytes.Buffer
+	file := filepath.Join(t.TempDir(), "gpad.csv")
+	if err := run(ctx, append([]string{"report", "gpad", "--month", time.Now().In(pcnhub.London).Format("2006-01"), file}, store...), &out, &stderr); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(file)
+	if !strings.HasPrefix(string(b), "GP_CODE,GP_NAME,SUPPLIER,PCN_CODE,PCN_NAME,SUB_ICB_LOCATION_CODE,SUB_ICB_LOCATION_NAME,APPOINTMENT_MONTH_START_DATE,HCP_TYPE,APPT_MODE,NATIONAL_CATEGORY,TIME_BETWEEN_BOOK_AND_APPT,COUNT_OF_APPOINTMENTS,APPT_STATUS\n") {
+		t.Fatalf("extract header: %q", string(b))
+	}
+	if err := run(ctx, append([]string{"report", "gpad", "--month", "2026-13"}, store...), io.Discard, io.Discard); exitCode(err) != 2 {
+		t.Errorf("bad month: %v", err)
+	}
+}

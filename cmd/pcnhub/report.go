@@ -19,8 +19,11 @@ func cmdReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if len(args) > 0 && args[0] == "ea" {
 		return cmdReportEA(ctx, args[1:], stdout, stderr)
 	}
+	if len(args) > 0 && args[0] == "gpad" {
+		return cmdReportGPAD(ctx, args[1:], stdout, stderr)
+	}
 	if len(args) == 0 || args[0] != "111" {
-		return usageError("usage: pcnhub report 111|ea [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--format table|csv|json]")
+		return usageError("usage: pcnhub report 111|ea [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--format table|csv|json] | pcnhub report gpad --month YYYY-MM")
 	}
 	f := newFlags("report 111", "report 111 [flags]", stderr)
 	fromS := f.String("from", "", "first day (default today)")

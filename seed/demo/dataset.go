@@ -100,6 +100,7 @@ func Dataset() seed.Dataset {
 		Schedules:     schedules(),
 		Slots:         slots,
 		Appointments:  appointments,
+		GPADMappings:  gpadMappings(),
 	}
 }
 

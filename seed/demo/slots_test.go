@@ -2,6 +2,7 @@ package demo
 
 import (
 	"context"
+	"github.com/pcnhub/pcnhub/gpad"
 	"reflect"
 	"testing"
 	"time"
@@ -357,5 +358,24 @@ func TestDemoSlotsThroughTheStore(t *testing.T) {
 				t.Errorf("%d appointments after a second load, want %d (%v)", appts, st.Appointments.Inserted, err)
 			}
 		})
+	}
+}
+
+// Every slot type of the demo maps to a published GPAD category and setting.
+func TestDemoSlotTypesAreMapped(t *testing.T) {
+	mapped := map[string]bool{}
+	for _, m := range slotCategories {
+		if c, ok := gpad.Category(m.Category); !ok || c != m.Category {
+			t.Errorf("%s: category %q is not a published name", m.SlotType, m.Category)
+		}
+		if s, ok := gpad.Setting(m.Setting); !ok || s != m.Setting {
+			t.Errorf("%s: setting %q is not a published name", m.SlotType, m.Setting)
+		}
+		mapped[m.SlotType] = true
+	}
+	for sl := range Dataset().Slots(ReferenceDate) {
+		if !mapped[sl.ServiceType] {
+			t.Fatalf("slot type %q has no GPAD mapping", sl.ServiceType)
+		}
 	}
 }
