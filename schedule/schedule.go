@@ -368,6 +368,12 @@ type Appointment struct {
 
 	BookedVia string // BookedViaGPConnect or BookedViaPractice
 
+	// Outcome: when the patient arrived, when the outcome (attended, did
+	// not attend, cancelled) was recorded, and who cancelled ("patient" or
+	// "practice"; "" when not cancelled or cancelled over GP Connect).
+	ArrivedAt, OutcomeAt time.Time
+	CancelledBy          string
+
 	Version int64 // increases on every change; GP Connect versionId
 	Updated time.Time
 }

@@ -446,18 +446,24 @@ func encodeIdentifiers(ids []schedule.Identifier) string {
 const appointmentColumns = `id, org_id, patient_id, location_id, practitioner_id, schedule_id, start_us, end_us,
 	status, description, comment, cancellation_reason, created_us, booking_org, identifiers, service_type,
 	service_category, delivery_channel, practitioner_role_code, practitioner_role_display, booked_via,
-	version, updated_us`
+	version, updated_us, arrived_us, outcome_us, cancelled_by`
 
 func scanAppointment(row interface{ Scan(...any) error }) (*schedule.Appointment, error) {
 	var a schedule.Appointment
 	var pract sql.NullInt64
-	var start, end, created, updated int64
+	var start, end, created, updated, arrived, outcome int64
 	var status, org, ids, channel string
 	if err := row.Scan(&a.ID, &a.OrganisationID, &a.PatientID, &a.LocationID, &pract, &a.ScheduleID, &start, &end,
 		&status, &a.Description, &a.Comment, &a.CancellationReason, &created, &org, &ids, &a.ServiceType,
 		&a.ServiceCategory, &channel, &a.PractitionerRoleCode, &a.PractitionerRoleDisplay, &a.BookedVia,
-		&a.Version, &updated); err != nil {
+		&a.Version, &updated, &arrived, &outcome, &a.CancelledBy); err != nil {
 		return nil, err
+	}
+	if arrived != 0 {
+		a.ArrivedAt = timeOf(arrived)
+	}
+	if outcome != 0 {
+		a.OutcomeAt = timeOf(outcome)
 	}
 	a.PractitionerID, a.Start, a.End, a.Created, a.Updated = pract.Int64, timeOf(start), timeOf(end), timeOf(created), timeOf(updated)
 	a.Status, a.DeliveryChannel = schedule.AppointmentStatus(status), schedule.DeliveryChannel(channel)
@@ -725,8 +731,10 @@ func (s *Store) UpdateAppointment(ctx context.Context, a *schedule.Appointment, 
 			return pcnhub.Errorf(pcnhub.EINVALID, "appointment %d is cancelled; it cannot be reinstated (book a new one)", a.ID)
 		}
 		if _, err := tx.ExecContext(ctx, s.q(`UPDATE appointments SET description = ?, comment = ?, status = ?,
-			cancellation_reason = ?, version = version + 1, updated_us = ? WHERE id = ?`),
-			a.Description, a.Comment, string(a.Status), a.CancellationReason, now.UnixMicro(), a.ID); err != nil {
+			cancellation_reason = ?, arrived_us = ?, outcome_us = ?, cancelled_by = ?, version = version + 1,
+			updated_us = ? WHERE id = ?`),
+			a.Description, a.Comment, string(a.Status), a.CancellationReason, microsOrZero(a.ArrivedAt),
+			microsOrZero(a.OutcomeAt), a.CancelledBy, now.UnixMicro(), a.ID); err != nil {
 			return err
 		}
 		if a.Status == schedule.Cancelled && old != schedule.Cancelled {
@@ -762,4 +770,12 @@ func (s *Store) SlotSearchVersion(ctx context.Context, orgID int64) (string, err
 		return "", fmt.Errorf("slot search version: %w", err)
 	}
 	return strconv.FormatInt(book, 10) + "." + strconv.FormatInt(dir, 10), nil
+}
+
+// microsOrZero stores a zero time as 0.
+func microsOrZero(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMicro()
 }

@@ -662,3 +662,50 @@ func TestLoadDatasetSlotsAndAppointments(t *testing.T) {
 		})
 	}
 }
+
+// Outcomes are stored with their times, and a cancellation by the patient
+// frees the slot.
+func TestAppointmentOutcomes(t *testing.T) {
+	sqltest.Run(t, func(t *testing.T, s *sqlstore.Store) {
+		b := newBook(t, s, "A99991")
+		writeSlots(t, s, slotsFrom(b.sched, london(2026, 12, 1, 9, 0), 2))
+		slots := freeSlots(t, s, b.org, london(2026, 12, 1, 0, 0), london(2026, 12, 2, 0, 0))
+		first, second := appointmentFor(b, slots[0]), appointmentFor(b, slots[1])
+		for _, a := range []*schedule.Appointment{first, second} {
+			if err := s.BookAppointment(ctx, a); err != nil {
+				t.Fatal(err)
+			}
+		}
+		now := london(2026, 12, 1, 12, 0)
+		if err := first.RecordOutcome(schedule.OutcomeArrived, london(2026, 12, 1, 8, 55), now); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.UpdateAppointment(ctx, first, first.Version); err != nil {
+			t.Fatal(err)
+		}
+		if err := first.RecordOutcome(schedule.OutcomeAttended, london(2026, 12, 1, 9, 12), now); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.UpdateAppointment(ctx, first, first.Version); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.AppointmentByID(ctx, first.ID)
+		if err != nil || got.Status != schedule.Fulfilled || !got.ArrivedAt.Equal(london(2026, 12, 1, 8, 55)) ||
+			!got.OutcomeAt.Equal(london(2026, 12, 1, 9, 12)) {
+			t.Fatalf("attended appointment: %+v %v", got, err)
+		}
+		if err := second.RecordOutcome(schedule.OutcomeCancelledByPatient, london(2026, 12, 1, 8, 0), now); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.UpdateAppointment(ctx, second, second.Version); err != nil {
+			t.Fatal(err)
+		}
+		got, _ = s.AppointmentByID(ctx, second.ID)
+		if got.Status != schedule.Cancelled || got.CancelledBy != "patient" {
+			t.Fatalf("cancelled by patient: %+v", got)
+		}
+		if free := freeSlots(t, s, b.org, london(2026, 12, 1, 0, 0), london(2026, 12, 2, 0, 0)); len(free) != 1 || free[0].ID != slots[1].ID {
+			t.Fatalf("the cancelled appointment's slot was not freed: %+v", free)
+		}
+	})
+}

@@ -38,6 +38,7 @@ Usage:
   pcnhub report ea [--from D --to D]           the hub's enhanced-access minutes per week
   pcnhub report gpad --month YYYY-MM [FILE]    the monthly GPAD extract (national dimensions) as CSV
   pcnhub gpad map|status|categories            map slot types to GPAD national categories
+  pcnhub appointment outcome --id N --outcome O record arrived, attended, dna or a cancellation
   pcnhub audit [--nhs N] [--verify]            list or verify the audit trail
   pcnhub migrate [flags]                       bring the database schema up to date
   pcnhub check slots --endpoint URL [flags]    a consumer's view of a provider's free slots, with problems
@@ -91,6 +92,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdReport(ctx, rest, stdout, stderr)
 	case "gpad":
 		return cmdGPAD(ctx, rest, stdout, stderr)
+	case "appointment":
+		return cmdAppointment(ctx, rest, stdout, stderr)
 	case "org":
 		return cmdOrg(ctx, rest, stdout, stderr)
 	case "group":

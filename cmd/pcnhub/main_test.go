@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -19,7 +20,9 @@ import (
 	"github.com/pcnhub/pcnhub/gpconnect"
 	"github.com/pcnhub/pcnhub/gpconnect/gpctest"
 	"github.com/pcnhub/pcnhub/patientcsv"
+	"github.com/pcnhub/pcnhub/schedule"
 	"github.com/pcnhub/pcnhub/seed/demo"
+	"github.com/pcnhub/pcnhub/sqlstore"
 	"github.com/pcnhub/pcnhub/sqlstore/sqltest"
 )
 
@@ -371,5 +374,46 @@ func TestGPADCommands(t *testing.T) {
 	}
 	if err := run(ctx, append([]string{"report", "gpad", "--month", "2026-13"}, store...), io.Discard, io.Discard); exitCode(err) != 2 {
 		t.Errorf("bad month: %v", err)
+	}
+}
+
+func TestAppointmentOutcomeCommand(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	store := []string{"--data-dir", dir}
+	if err := run(ctx, append([]string{"seed", "assurance"}, store...), io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	s := openEngine(t, store)
+	org, _ := s.OrganisationByODS(ctx, "B82617")
+	from := time.Now().Add(24 * time.Hour)
+	free, err := s.FreeSlots(ctx, org.ID, from, from.Add(72*time.Hour))
+	if err != nil || len(free) == 0 {
+		t.Fatalf("no free slot: %v", err)
+	}
+	pt, _ := s.PatientByNHSNumber(ctx, org.ID, "9690937278")
+	scs, _ := s.SchedulesByID(ctx, []int64{free[0].ScheduleID})
+	a := &schedule.Appointment{PatientID: pt.ID, Description: "Desk booking", BookedVia: schedule.BookedViaPractice,
+		BookingOrganisation: schedule.BookingOrganisation{ODS: "B82617", Name: "Reception"}}
+	a.SetSlots(scs[free[0].ScheduleID], free[:1])
+	if err := s.BookAppointment(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	id := strconv.FormatInt(a.ID, 10)
+	var out bytes.Buffer
+	if err := run(ctx, append([]string{"appointment", "outcome", "--id", id, "--outcome", "cancelled-by-practice", "--reason", "GP unwell"}, store...), &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := s.AppointmentByID(ctx, a.ID)
+	if got.Status != schedule.Cancelled || got.CancelledBy != "practice" || got.CancellationReason != "GP unwell" {
+		t.Fatalf("after the command: %+v", got)
+	}
+	err = run(ctx, append([]string{"appointment", "outcome", "--id", id, "--outcome", "attended"}, store...), io.Discard, io.Discard)
+	if pcnhub.ErrorCode(err) != pcnhub.EINVALID || exitCode(err) != 2 {
+		t.Fatalf("an outcome of a cancelled appointment: %v", err)
+	}
+	evs, _ := s.AuditEvents(ctx, sqlstore.AuditFilter{Action: "appointment.outcome"})
+	if len(evs) != 1 || evs[0].NHSNumber != "9690937278" {
+		t.Fatalf("audit: %+v", evs)
 	}
 }
