@@ -165,22 +165,6 @@ func refKey(ref string) string {
 	return parts[len(parts)-2] + "/" + parts[len(parts)-1]
 }
 
-func idOf(r fhir.Resource) string {
-	switch v := r.(type) {
-	case *fhir.Slot:
-		return v.ID
-	case *fhir.Schedule:
-		return v.ID
-	case *fhir.Location:
-		return v.ID
-	case *fhir.Practitioner:
-		return v.ID
-	case *fhir.Organization:
-		return v.ID
-	}
-	return ""
-}
-
 // Analyse reads a slot search answer: raw is the body as received (its
 // time strings are checked as written), b the decoded Bundle (nil when it
 // did not decode), [from, to) the requested window and now the time of
@@ -213,7 +197,7 @@ func Analyse(raw []byte, b *fhir.Bundle, from, to time.Time, now time.Time) Repo
 		if en.Resource == nil {
 			continue
 		}
-		byKey[en.Resource.ResourceType()+"/"+idOf(en.Resource)] = en.Resource
+		byKey[en.Resource.ResourceType()+"/"+fhir.LogicalID(en.Resource)] = en.Resource
 		switch v := en.Resource.(type) {
 		case *fhir.Slot:
 			slots = append(slots, v)

@@ -17,6 +17,7 @@ type answer struct {
 	body         []byte
 	gzOnce       sync.Once
 	gz           []byte
+	charged      int // bytes counted against the cache budget at put
 }
 
 func (a *answer) gzipped() []byte {
@@ -30,7 +31,9 @@ func (a *answer) gzipped() []byte {
 	return a.gz
 }
 
-func (a *answer) size() int { return len(a.key) + len(a.body) + len(a.gz) }
+// charge is what an answer counts against the budget: key and body, and
+// as much again for the gzip form it may gain later.
+func (a *answer) charge() int { return 2 * (len(a.key) + len(a.body)) }
 
 // answerCache keeps rendered slot-search answers, least recently used
 // first out, within a byte budget. An answer is served only while the
@@ -69,7 +72,8 @@ func (c *answerCache) get(key, version string) *answer {
 // put stores an answer, evicting the least recently used beyond the budget.
 // An answer larger than a quarter of the budget is not kept.
 func (c *answerCache) put(a *answer) {
-	if a.size()*4 > c.budget {
+	a.charged = a.charge()
+	if a.charged*2 > c.budget {
 		return
 	}
 	c.mu.Lock()
@@ -78,7 +82,7 @@ func (c *answerCache) put(a *answer) {
 		c.remove(el)
 	}
 	c.entries[a.key] = c.lru.PushFront(a)
-	c.used += a.size() * 2 // room for its gzip form
+	c.used += a.charged
 	for c.used > c.budget {
 		c.remove(c.lru.Back())
 	}
@@ -87,7 +91,7 @@ func (c *answerCache) put(a *answer) {
 func (c *answerCache) remove(el *list.Element) {
 	a := el.Value.(*answer)
 	delete(c.entries, a.key)
-	c.used -= a.size() * 2
+	c.used -= a.charged // exactly what put added, whatever it gained since
 	c.lru.Remove(el)
 }
 

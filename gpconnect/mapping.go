@@ -272,27 +272,7 @@ func searchset(rq *request, resources ...fhir.Resource) *fhir.Bundle {
 	b := &fhir.Bundle{Meta: &fhir.Meta{Profile: []string{fhir.ProfileSearchsetBundle}}, Type: "searchset"}
 	b.Entry = make([]fhir.BundleEntry, 0, len(resources))
 	for _, r := range resources {
-		b.Entry = append(b.Entry, fhir.BundleEntry{FullURL: rq.base + "/" + r.ResourceType() + "/" + resourceID(r), Resource: r})
+		b.Entry = append(b.Entry, fhir.BundleEntry{FullURL: rq.base + "/" + r.ResourceType() + "/" + fhir.LogicalID(r), Resource: r})
 	}
 	return b
-}
-
-func resourceID(r fhir.Resource) string {
-	switch v := r.(type) {
-	case *fhir.Patient:
-		return v.ID
-	case *fhir.Practitioner:
-		return v.ID
-	case *fhir.Organization:
-		return v.ID
-	case *fhir.Location:
-		return v.ID
-	case *fhir.Schedule:
-		return v.ID
-	case *fhir.Slot:
-		return v.ID
-	case *fhir.Appointment:
-		return v.ID
-	}
-	return ""
 }
