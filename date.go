@@ -77,3 +77,21 @@ func (d Date) AgeOn(on Date) int {
 	}
 	return age
 }
+
+// MarshalText writes "YYYY-MM-DD" ("" for the zero date), so that dates
+// read and write as ISO 8601 text in JSON and YAML.
+func (d Date) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+
+// UnmarshalText reads "YYYY-MM-DD" (ParseDate); "" is the zero date.
+func (d *Date) UnmarshalText(b []byte) error {
+	if len(b) == 0 {
+		*d = Date{}
+		return nil
+	}
+	v, err := ParseDate(string(b))
+	if err != nil {
+		return err
+	}
+	*d = v
+	return nil
+}

@@ -280,7 +280,8 @@ func slotInsertSQL(n int) string {
 // — and counted as unchanged. Nothing is visible to others before Commit.
 type SlotWriter struct {
 	s     *Store
-	tx    *writeTx
+	tx    *writeTx // owned: committed by Commit; nil inside another write
+	db    *sql.Tx  // where the rows go
 	full  *sql.Stmt
 	args  []any
 	rows  int
@@ -295,12 +296,23 @@ func (s *Store) BeginSlotWrite(ctx context.Context) (*SlotWriter, error) {
 	if err != nil {
 		return nil, fmt.Errorf("begin slot write: %w", err)
 	}
-	full, err := tx.PrepareContext(ctx, s.q(slotInsertSQL(slotBatchRows)))
+	w, err := s.newSlotWriter(ctx, tx.Tx)
 	if err != nil {
 		tx.Rollback()
 		return nil, fmt.Errorf("begin slot write: %w", err)
 	}
-	return &SlotWriter{s: s, tx: tx, full: full, args: make([]any, 0, slotBatchRows*len(slotInsertCols)),
+	w.tx = tx
+	return w, nil
+}
+
+// newSlotWriter is a SlotWriter adding rows to tx, a write transaction its
+// caller owns (the caller calls flush, never Commit).
+func (s *Store) newSlotWriter(ctx context.Context, tx *sql.Tx) (*SlotWriter, error) {
+	full, err := tx.PrepareContext(ctx, s.q(slotInsertSQL(slotBatchRows)))
+	if err != nil {
+		return nil, err
+	}
+	return &SlotWriter{s: s, db: tx, full: full, args: make([]any, 0, slotBatchRows*len(slotInsertCols)),
 		orgOf: map[int64]int64{}}, nil
 }
 
@@ -332,7 +344,7 @@ func (w *SlotWriter) Add(ctx context.Context, sl *schedule.Slot) error {
 	}
 	org, ok := w.orgOf[sl.ScheduleID]
 	if !ok {
-		err := w.tx.QueryRowContext(ctx, w.s.q(`SELECT org_id FROM schedules WHERE id = ?`), sl.ScheduleID).Scan(&org)
+		err := w.db.QueryRowContext(ctx, w.s.q(`SELECT org_id FROM schedules WHERE id = ?`), sl.ScheduleID).Scan(&org)
 		if err != nil {
 			return notFound(err, "slot write: schedule %d not found", sl.ScheduleID)
 		}
@@ -365,7 +377,7 @@ func (w *SlotWriter) flush(ctx context.Context) error {
 	if w.rows == slotBatchRows {
 		rows, err = w.full.QueryContext(ctx, w.args...)
 	} else {
-		rows, err = w.tx.QueryContext(ctx, w.s.q(slotInsertSQL(w.rows)), w.args...)
+		rows, err = w.db.QueryContext(ctx, w.s.q(slotInsertSQL(w.rows)), w.args...)
 	}
 	if err != nil {
 		return fmt.Errorf("slot write: %w", err)
