@@ -18,6 +18,7 @@ import (
 	"syscall"
 
 	"github.com/pcnhub/pcnhub"
+	"github.com/pcnhub/pcnhub/rota"
 	"github.com/pcnhub/pcnhub/sqlstore"
 )
 
@@ -34,6 +35,9 @@ Usage:
   pcnhub group list                            list organisation groups
   pcnhub gpconnect enable|disable|status --practice ODS   GP Connect switches
   pcnhub gpconnect token [--scope S]           a test token with the assurance identity
+  pcnhub book import|validate FILE             apply (or only check) a practice's appointment book, YAML or JSON
+  pcnhub book export --practice ODS [FILE]     write a practice's appointment book
+  pcnhub schedule extend [--weeks N]           generate every book's slots N weeks ahead (idempotent)
   pcnhub report 111 [--from D --to D]          the NHS 111 direct-booking duty per practice and day
   pcnhub report ea [--from D --to D]           the hub's enhanced-access minutes per week
   pcnhub report gpad --month YYYY-MM [FILE]    the monthly GPAD extract (national dimensions) as CSV
@@ -90,6 +94,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdGPConnect(ctx, rest, stdout, stderr)
 	case "report":
 		return cmdReport(ctx, rest, stdout, stderr)
+	case "book":
+		return cmdBook(ctx, rest, stdout, stderr)
+	case "schedule":
+		return cmdSchedule(ctx, rest, stdout, stderr)
 	case "gpad":
 		return cmdGPAD(ctx, rest, stdout, stderr)
 	case "appointment":
@@ -124,6 +132,10 @@ func (e usageError) Error() string { return string(e) }
 func describe(err error) string {
 	var e *pcnhub.Error
 	if errors.As(err, &e) && e.Code != pcnhub.EINTERNAL {
+		var problems rota.Problems
+		if errors.As(err, &problems) {
+			return e.Message + ":\n  " + strings.ReplaceAll(problems.Error(), "\n", "\n  ")
+		}
 		return e.Message
 	}
 	return err.Error()

@@ -51,6 +51,8 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	seedName := f.String("seed", "", "load a data set before serving ("+datasetNames()+"); loading is idempotent")
 	shutdown := f.String("shutdown-timeout", "30s", "how long to let requests finish after SIGTERM")
 	holidays := f.String("bank-holidays", "", "bank holidays for the duty reports, comma-separated YYYY-MM-DD (default: England and Wales 2026–2027)")
+	extendEvery := f.String("extend-every", "1h", "how often to generate the appointment books' slots ahead (0: never)")
+	weeks := f.Int("weeks", defaultWeeks, "how many weeks ahead the appointment books' slots are published")
 	baseURL := f.String("base-url", "", "scheme and host by which consumers reach this server, for Location headers (default: from each request)")
 	sf := addStoreFlags(f)
 	lf := addLogFlags(f)
@@ -63,6 +65,10 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	grace, err := time.ParseDuration(*shutdown)
 	if err != nil {
 		return usageError(fmt.Sprintf("--shutdown-timeout %q: %v", *shutdown, err))
+	}
+	every, err := time.ParseDuration(*extendEvery)
+	if err != nil || every < 0 {
+		return usageError(fmt.Sprintf("--extend-every %q: a duration such as 1h or 30m, or 0", *extendEvery))
 	}
 	log, err := lf.logger(stderr)
 	if err != nil {
@@ -82,6 +88,14 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if err := loadSeed(ctx, store, *seedName, log); err != nil {
 			return err
 		}
+	}
+
+	if every > 0 {
+		// The job stops before the store closes (defers run last-first).
+		jobCtx, stopJob := context.WithCancel(ctx)
+		jobDone := make(chan struct{})
+		go func() { defer close(jobDone); extendBooksEvery(jobCtx, store, every, *weeks, cal, log) }()
+		defer func() { stopJob(); <-jobDone }()
 	}
 
 	ln, err := net.Listen("tcp", *addr)
