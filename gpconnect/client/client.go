@@ -102,6 +102,12 @@ const (
 )
 
 // Metadata reads the provider's CapabilityStatement (GET [base]/metadata).
+// Like the NHS Appointment Checker (assurance.md Part C §1.2(3)), it stops
+// only when the body is not JSON or is an OperationOutcome: a
+// CapabilityStatement that is JSON but not valid STU3 (the specification's
+// own example keeps the placeholder "[Provider Software Release Date]" in
+// software.releaseDate) is read leniently, keeping the elements consumers
+// look at.
 func (c *Client) Metadata(ctx context.Context, ep Endpoint) (*fhir.CapabilityStatement, error) {
 	resp, err := c.do(ctx, http.MethodGet, ep, "/metadata", "", gpconnect.IDMetadata, scopeOrgRead, nil)
 	if err != nil {
@@ -109,6 +115,11 @@ func (c *Client) Metadata(ctx context.Context, ep Endpoint) (*fhir.CapabilitySta
 	}
 	res, err := decode(resp)
 	if err != nil {
+		if _, ok := IsProviderError(err); !ok {
+			if cs := lenientCapability(resp.body); cs != nil {
+				return cs, nil
+			}
+		}
 		return nil, err
 	}
 	cs, ok := res.(*fhir.CapabilityStatement)
@@ -116,6 +127,73 @@ func (c *Client) Metadata(ctx context.Context, ep Endpoint) (*fhir.CapabilitySta
 		return nil, fmt.Errorf("gpconnect metadata: got a %s, want a CapabilityStatement", res.ResourceType())
 	}
 	return cs, nil
+}
+
+// lenientCapability reads the version, name, publisher, software,
+// fhirVersion, format and the REST resources (type, interactions, search
+// includes and parameters) of a JSON CapabilityStatement that the strict
+// decoder refused. It returns nil when the body is not JSON or not a
+// CapabilityStatement.
+func lenientCapability(body []byte) *fhir.CapabilityStatement {
+	var doc struct {
+		ResourceType string `json:"resourceType"`
+		Version      string `json:"version"`
+		Name         string `json:"name"`
+		Status       string `json:"status"`
+		Publisher    string `json:"publisher"`
+		Kind         string `json:"kind"`
+		Software     *struct {
+			Name    string `json:"name"`
+			Version string `json:"version"`
+		} `json:"software"`
+		FHIRVersion   string   `json:"fhirVersion"`
+		AcceptUnknown string   `json:"acceptUnknown"`
+		Format        []string `json:"format"`
+		Rest          []struct {
+			Mode     string `json:"mode"`
+			Resource []struct {
+				Type        string `json:"type"`
+				Interaction []struct {
+					Code string `json:"code"`
+				} `json:"interaction"`
+				SearchInclude []string `json:"searchInclude"`
+				SearchParam   []struct {
+					Name string `json:"name"`
+					Type string `json:"type"`
+				} `json:"searchParam"`
+			} `json:"resource"`
+		} `json:"rest"`
+	}
+	if err := json.Unmarshal(body, &doc); err != nil {
+		// A value of the wrong JSON type is skipped; anything else is not JSON.
+		var te *json.UnmarshalTypeError
+		if !errors.As(err, &te) {
+			return nil
+		}
+	}
+	if doc.ResourceType != "CapabilityStatement" {
+		return nil
+	}
+	cs := &fhir.CapabilityStatement{Version: doc.Version, Name: doc.Name, Status: doc.Status, Publisher: doc.Publisher,
+		Kind: doc.Kind, FHIRVersion: doc.FHIRVersion, AcceptUnknown: doc.AcceptUnknown, Format: doc.Format}
+	if doc.Software != nil {
+		cs.Software = &fhir.CapabilityStatementSoftware{Name: doc.Software.Name, Version: doc.Software.Version}
+	}
+	for _, r := range doc.Rest {
+		rest := fhir.CapabilityStatementRest{Mode: r.Mode}
+		for _, res := range r.Resource {
+			rr := fhir.CapabilityStatementRestResource{Type: res.Type, SearchInclude: res.SearchInclude}
+			for _, in := range res.Interaction {
+				rr.Interaction = append(rr.Interaction, fhir.CapabilityStatementRestResourceInteraction{Code: in.Code})
+			}
+			for _, sp := range res.SearchParam {
+				rr.SearchParam = append(rr.SearchParam, fhir.CapabilityStatementSearchParam{Name: sp.Name, Type: sp.Type})
+			}
+			rest.Resource = append(rest.Resource, rr)
+		}
+		cs.Rest = append(cs.Rest, rest)
+	}
+	return cs
 }
 
 // SearchSlots searches free slots with the exact query of the NHS
