@@ -95,9 +95,10 @@ type Session struct {
 	RoleDisplay string `json:"role_display,omitempty" yaml:"role_display,omitempty"`
 
 	// GPADCategory, when set, is the national GPAD category of the
-	// session's slot type (and of the slot types its slot rules name); the
-	// import records it in the organisation's GPAD mapping. GPADSetting
-	// defaults to "General Practice".
+	// session's slot type (and of the slot types its slot rules name,
+	// unless a rule gives its own); the import records it in the
+	// organisation's GPAD mapping. GPADSetting defaults to "General
+	// Practice".
 	GPADCategory string `json:"gpad_category,omitempty" yaml:"gpad_category,omitempty"`
 	GPADSetting  string `json:"gpad_setting,omitempty" yaml:"gpad_setting,omitempty"`
 
@@ -158,6 +159,10 @@ type SlotRule struct {
 	BookingWindow *Duration                 `json:"booking_window,omitempty" yaml:"booking_window,omitempty"`
 	Embargo       *Duration                 `json:"embargo,omitempty" yaml:"embargo,omitempty"`
 	Blocked       bool                      `json:"blocked,omitempty" yaml:"blocked,omitempty"`
+
+	// GPADCategory is the national category of the slot type this rule
+	// names; empty: the session's category.
+	GPADCategory string `json:"gpad_category,omitempty" yaml:"gpad_category,omitempty"`
 }
 
 func (r SlotRule) count() int { return max(1, r.Count) }

@@ -167,17 +167,29 @@ func (v *validator) session(s *Session, categories map[string]string) {
 	case s.RoleDisplayText() == "":
 		v.add(s, "role_display", fmt.Sprintf("give the display text of SDS job role %s (pcnhub knows the displays of %s only)", s.Role, strings.Join(knownRoles(), ", ")))
 	}
+	sessionCategory, sessionOK := "", true
 	if s.GPADCategory != "" {
-		c, ok := gpad.Category(s.GPADCategory)
-		if !ok {
+		if sessionCategory, sessionOK = gpad.Category(s.GPADCategory); !sessionOK {
 			v.add(s, "gpad_category", fmt.Sprintf("%q is not a national GPAD category (see pcnhub gpad categories)", clip(s.GPADCategory)))
 		} else {
-			v.category(s, s.SlotType, c, categories)
-			for _, r := range s.Slots {
-				if r.SlotType != nil {
-					v.category(s, *r.SlotType, c, categories)
-				}
+			v.category(s, "gpad_category", s.SlotType, sessionCategory, categories)
+		}
+	}
+	for i, r := range s.Slots {
+		field := fmt.Sprintf("slots[%d].gpad_category", i)
+		switch {
+		case r.GPADCategory != "":
+			c, ok := gpad.Category(r.GPADCategory)
+			switch {
+			case !ok:
+				v.add(s, field, fmt.Sprintf("%q is not a national GPAD category (see pcnhub gpad categories)", clip(r.GPADCategory)))
+			case r.SlotType == nil:
+				v.add(s, field, "a slot rule's GPAD category needs the slot type it categorises (slot_type)")
+			default:
+				v.category(s, field, *r.SlotType, c, categories)
 			}
+		case r.SlotType != nil && sessionCategory != "" && sessionOK:
+			v.category(s, field, *r.SlotType, sessionCategory, categories)
 		}
 	}
 	if s.GPADSetting != "" {
@@ -207,9 +219,9 @@ func knownRoles() []string {
 	return out
 }
 
-func (v *validator) category(s *Session, slotType, category string, seen map[string]string) {
+func (v *validator) category(s *Session, field, slotType, category string, seen map[string]string) {
 	if prev, ok := seen[slotType]; ok && prev != category {
-		v.add(s, "gpad_category", fmt.Sprintf("slot type %q is given GPAD category %q here and %q by another session; a slot type has one category", clip(slotType), category, prev))
+		v.add(s, field, fmt.Sprintf("slot type %q is given GPAD category %q here and %q elsewhere in the book; a slot type has one category", clip(slotType), category, prev))
 		return
 	}
 	seen[slotType] = category
@@ -356,11 +368,17 @@ func Normalize(b *Book) {
 	}
 	for i := range b.Sessions {
 		s := &b.Sessions[i]
+		categorised := false
 		if c, ok := gpad.Category(s.GPADCategory); ok {
-			s.GPADCategory = c
-			if s.GPADSetting == "" {
-				s.GPADSetting = "General Practice"
+			s.GPADCategory, categorised = c, true
+		}
+		for k := range s.Slots {
+			if c, ok := gpad.Category(s.Slots[k].GPADCategory); ok {
+				s.Slots[k].GPADCategory, categorised = c, true
 			}
+		}
+		if categorised && s.GPADSetting == "" {
+			s.GPADSetting = "General Practice"
 		}
 		if st, ok := gpad.Setting(s.GPADSetting); ok {
 			s.GPADSetting = st
@@ -374,21 +392,23 @@ func Normalize(b *Book) {
 func GPADMappings(b *Book) []gpad.Mapping {
 	var out []gpad.Mapping
 	seen := map[string]bool{}
-	add := func(t string, s *Session) {
-		if !seen[t] {
+	add := func(t, category, setting string) {
+		if !seen[t] && category != "" {
 			seen[t] = true
-			out = append(out, gpad.Mapping{SlotType: t, Category: s.GPADCategory, Setting: s.GPADSetting})
+			out = append(out, gpad.Mapping{SlotType: t, Category: category, Setting: setting})
 		}
 	}
 	for i := range b.Sessions {
 		s := &b.Sessions[i]
-		if s.GPADCategory == "" {
-			continue
-		}
-		add(s.SlotType, s)
+		add(s.SlotType, s.GPADCategory, s.GPADSetting)
 		for _, r := range s.Slots {
-			if r.SlotType != nil {
-				add(*r.SlotType, s)
+			if r.SlotType == nil {
+				continue
+			}
+			if r.GPADCategory != "" {
+				add(*r.SlotType, r.GPADCategory, s.GPADSetting)
+			} else {
+				add(*r.SlotType, s.GPADCategory, s.GPADSetting)
 			}
 		}
 	}

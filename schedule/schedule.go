@@ -412,6 +412,10 @@ func NHS111Duty(listSize int) int { return max(1, listSize/3000) }
 // CareConnect-SDSJobRoleName-1).
 var JobRoleDisplays = map[string]string{
 	"R0260": "General Medical Practitioner",
+	// R0600 is in the GP Connect 1.2.x practitioner-role value set; the
+	// reference names no display for it, and this one (the SDS name as
+	// recalled) is unverified.
+	"R0600": "Specialist Nurse Practitioner",
 	"R0680": "Midwife",
 	"R1290": "Pharmacist",
 	"R1480": "Healthcare Assistant",

@@ -8,6 +8,7 @@ import (
 
 	"github.com/pcnhub/pcnhub"
 	"github.com/pcnhub/pcnhub/gpad"
+	"github.com/pcnhub/pcnhub/rota"
 	"github.com/pcnhub/pcnhub/schedule"
 )
 
@@ -51,6 +52,15 @@ type Dataset struct {
 	Appointments func(today pcnhub.Date) iter.Seq[Appointment]
 	// GPADMappings are the organisations' national slot mappings.
 	GPADMappings []GPADMapping
+
+	// Books are appointment books (session templates) that Load imports
+	// like pcnhub book import, after the organisations, groups,
+	// practitioners and locations they name; their slots are generated
+	// BookWeeks ahead of the load, with no session on BankHolidays where
+	// a book is closed on them.
+	Books        []rota.Book
+	BookWeeks    int
+	BankHolidays []pcnhub.Date
 }
 
 // GPADMapping maps a slot type of the organisation OrgODS (GPAD).
@@ -66,11 +76,15 @@ type Schedule struct {
 }
 
 // Appointment is an appointment of a patient record of its schedule's
-// organisation, named by NHS number. Load fills in the ids, the slot ids
-// and what the appointment copies from its schedule and slots
-// (schedule.Appointment.SetSlots); Created defaults to the load time.
+// organisation, named by NHS number. Its schedule is ScheduleID, or, for
+// a book's slots, the schedule of session Session of OrgODS's book. Load
+// fills in the ids, the slot ids and what the appointment copies from its
+// schedule and slots (schedule.Appointment.SetSlots), and skips one that
+// starts before the load; Created defaults to the load time.
 type Appointment struct {
 	Patient pcnhub.NHSNumber
+	OrgODS  pcnhub.ODSCode
+	Session string
 	schedule.Appointment
 }
 

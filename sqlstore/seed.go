@@ -16,7 +16,7 @@ import (
 
 // LoadStats counts what loading a data set did.
 type LoadStats struct {
-	Organisations, Groups, Practitioners, Locations, Schedules int
+	Organisations, Groups, Practitioners, Locations, Schedules, Books int
 	Patients, People, Slots, Appointments                      UpsertStats
 }
 
@@ -154,10 +154,27 @@ func (s *Store) LoadDataset(ctx context.Context, d seed.Dataset, actor string) (
 			return st, fmt.Errorf("seed %s: %w", d.Name, err)
 		}
 	}
+	if len(d.Books) > 0 {
+		holidays := map[pcnhub.Date]bool{}
+		for _, h := range d.BankHolidays {
+			holidays[h] = true
+		}
+		for i := range d.Books {
+			res, err := s.ImportBook(ctx, &d.Books[i], BookOptions{Now: s.clock.Now(), Weeks: d.BookWeeks,
+				BankHolidays: holidays, Actor: actor})
+			if err != nil {
+				return st, fmt.Errorf("seed %s: %w", d.Name, err)
+			}
+			st.Books++
+			st.Schedules += res.Sessions
+			st.Slots.Inserted += res.Inserted
+			st.Slots.Updated += res.Updated + res.Deleted
+		}
+	}
 	if d.Appointments != nil {
 		err := s.withTx(ctx, func(tx *sql.Tx) error {
 			var err error
-			st.Appointments, err = s.loadAppointments(ctx, tx, d.Appointments(today), schedules)
+			st.Appointments, err = s.loadAppointments(ctx, tx, d.Appointments(today), schedules, orgIDs)
 			return err
 		})
 		if err != nil {
@@ -196,10 +213,36 @@ func (s *Store) LoadDataset(ctx context.Context, d seed.Dataset, actor string) (
 // patient does not exist, or whose slots do not tile [Start, End) of its
 // schedule, is an error of the data set.
 func (s *Store) loadAppointments(ctx context.Context, tx *sql.Tx, seq iter.Seq[seed.Appointment],
-	schedules map[int64]*schedule.Schedule) (UpsertStats, error) {
+	schedules map[int64]*schedule.Schedule, orgIDs map[pcnhub.ODSCode]int64) (UpsertStats, error) {
 	var st UpsertStats
 	var all []seed.Appointment
+	type sessionKey struct {
+		org  pcnhub.ODSCode
+		name string
+	}
+	sessions := map[sessionKey]int64{}
+	loadNow := s.clock.Now()
 	for a := range seq {
+		if a.Session != "" {
+			k := sessionKey{a.OrgODS, a.Session}
+			id, ok := sessions[k]
+			if !ok {
+				err := tx.QueryRowContext(ctx, s.q(`SELECT schedule_id FROM book_sessions WHERE org_id = ? AND name = ?`),
+					orgIDs[a.OrgODS], a.Session).Scan(&id)
+				if err != nil {
+					return st, notFound(err, "an appointment names session %q of %s, which its book does not hold", a.Session, a.OrgODS)
+				}
+				sc, err := scanSchedule(tx.QueryRowContext(ctx, s.q(`SELECT `+scheduleColumns+` FROM schedules WHERE id = ?`), id))
+				if err != nil {
+					return st, err
+				}
+				sessions[k], schedules[id] = id, sc
+			}
+			a.ScheduleID = id
+			if !a.Start.After(loadNow) {
+				continue // its slot has started; a book makes no such slots
+			}
+		}
 		if _, ok := schedules[a.ScheduleID]; !ok {
 			return st, fmt.Errorf("an appointment at %s names schedule %d, which the data set does not hold", a.Start, a.ScheduleID)
 		}

@@ -97,10 +97,10 @@ func Dataset() seed.Dataset {
 		Locations:     locations(),
 		Patients:      patientRecords,
 		People:        people,
-		Schedules:     schedules(),
-		Slots:         slots,
+		Books:         Books(),
+		BookWeeks:     BookWeeks,
+		BankHolidays:  BankHolidays,
 		Appointments:  appointments,
-		GPADMappings:  gpadMappings(),
 	}
 }
 
@@ -189,6 +189,7 @@ const (
 	rolePharmacist = "R1290" // Pharmacist
 	roleHCA        = "R1480" // Healthcare Assistant
 	roleMidwife    = "R0680" // Midwife
+	roleNurse      = "R0600" // practice nurse (see schedule.JobRoleDisplays)
 )
 
 // staffGroupWeights are the per-mille weights of naming traditions among
@@ -214,6 +215,8 @@ func practitioners() []seed.Practitioner {
 			femalePermille = 800
 		case roleMidwife:
 			femalePermille = 970
+		case roleNurse:
+			femalePermille = 880
 		}
 		var name pcnhub.HumanName
 		var female bool
@@ -294,14 +297,18 @@ func practitioners() []seed.Practitioner {
 		for range pharmacists {
 			add(p.ods, rolePharmacist, false)
 		}
+		for range 1 + p.listSize/12_000 {
+			add(p.ods, roleNurse, false)
+		}
 		for range 1 + p.listSize/10_000 {
 			add(p.ods, roleHCA, false)
 		}
 	}
-	for range 3 {
+	for range 4 {
 		add(hubODS, roleSessional, true)
 	}
 	add(hubODS, rolePharmacist, false)
+	add(hubODS, roleNurse, false)
 	return out
 }
 

@@ -265,7 +265,7 @@ func TestPractitionersAndLocations(t *testing.T) {
 			sites[s.ODS] = o.ODS
 		}
 	}
-	allowed := map[string]bool{"R0260": true, "R1290": true, "R1480": true, "R6200": true, "R6300": true, "R0680": true}
+	allowed := map[string]bool{"R0260": true, "R1290": true, "R1480": true, "R6200": true, "R6300": true, "R0680": true, "R0600": true}
 	ids := map[int64]bool{}
 	sds := map[string]bool{}
 	names := map[string]bool{}
@@ -322,15 +322,15 @@ func TestPractitionersAndLocations(t *testing.T) {
 			if r["R0260"] != want {
 				t.Errorf("%s (%d patients): %d GPs, want %d", o.ODS, o.ListSize, r["R0260"], want)
 			}
-			if r["R1290"] < 1 || r["R1480"] < 1 {
-				t.Errorf("%s: roles %v, want a pharmacist and a healthcare assistant", o.ODS, r)
+			if r["R1290"] < 1 || r["R1480"] < 1 || r["R0600"] < 1 {
+				t.Errorf("%s: roles %v, want a pharmacist, a nurse and a healthcare assistant", o.ODS, r)
 			}
 			if o.ListSize >= 8000 && r["R6200"]+r["R6300"]+r["R0680"] == 0 {
 				t.Errorf("%s: roles %v, want a registrar, sessional GP or midwife", o.ODS, r)
 			}
 		case pcnhub.OrgPCNHub:
-			if r["R6300"] != 3 || r["R1290"] != 1 || len(r) != 2 {
-				t.Errorf("hub roles %v, want 3 R6300 and 1 R1290", r)
+			if r["R6300"] != 4 || r["R1290"] != 1 || r["R0600"] != 1 || len(r) != 3 {
+				t.Errorf("hub roles %v, want 4 R6300, 1 R1290 and 1 R0600", r)
 			}
 		}
 	}
