@@ -67,21 +67,26 @@ func (s *Session) baseSlot(env Env) schedule.Slot {
 		Embargo:         time.Duration(s.Embargo),
 	}
 	sl.Bookable = s.Bookable && s.Channel != schedule.Visit
-	sl.OrgTypes, sl.ODSCodes = resolve(s.Restrictions, env)
+	var open bool
+	sl.OrgTypes, sl.ODSCodes, open = resolve(s.Restrictions, env)
+	sl.Bookable = sl.Bookable && open
 	return sl
 }
 
 // resolve turns restrictions into the organisation types and the sorted,
-// de-duplicated ODS codes a slot carries.
-func resolve(r Restrictions, env Env) ([]pcnhub.OrgType, []pcnhub.ODSCode) {
-	types := slices.Clone(r.OrgTypes)
-	codes := slices.Clone(r.ODSCodes)
+// de-duplicated ODS codes a slot carries. It fails closed: when the
+// restrictions name groups and no ODS code results (the groups are gone
+// or empty), open is false and the slot must not be bookable, because an
+// empty list would open it to everyone.
+func resolve(r Restrictions, env Env) (types []pcnhub.OrgType, codes []pcnhub.ODSCode, open bool) {
+	types = slices.Clone(r.OrgTypes)
+	codes = slices.Clone(r.ODSCodes)
 	for _, g := range r.Groups {
 		codes = append(codes, env.Groups[g]...)
 	}
 	slices.Sort(types)
 	slices.Sort(codes)
-	return slices.Compact(types), slices.Compact(codes)
+	return slices.Compact(types), slices.Compact(codes), len(r.Groups) == 0 || len(codes) > 0
 }
 
 // appendDay appends the session's slots on d. Slots step through the
@@ -128,7 +133,9 @@ func (r *SlotRule) apply(sl *schedule.Slot, env Env) {
 		sl.Bookable = false
 	}
 	if r.Restrictions != nil {
-		sl.OrgTypes, sl.ODSCodes = resolve(*r.Restrictions, env)
+		var open bool
+		sl.OrgTypes, sl.ODSCodes, open = resolve(*r.Restrictions, env)
+		sl.Bookable = sl.Bookable && open
 	}
 	if r.BookingWindow != nil {
 		sl.BookingWindow = time.Duration(*r.BookingWindow)
@@ -192,7 +199,11 @@ func Reconcile(session string, want, have []schedule.Slot, now time.Time) (Chang
 	}
 	for i := range have {
 		h := &have[i]
-		if !h.Start.After(now) || h.Status != schedule.SlotBusy {
+		if h.Status != schedule.SlotBusy || !h.End.After(now) {
+			continue
+		}
+		if !h.Start.After(now) {
+			kept = append(kept, h) // under way: nothing may be made over it
 			continue
 		}
 		w, ok := wanted[h.Start.UnixMicro()]

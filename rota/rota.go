@@ -137,8 +137,11 @@ type Restrictions struct {
 	Groups   []string         `json:"groups,omitempty" yaml:"groups,omitempty"`
 }
 
-// IsZero reports whether there is no restriction.
-func (r Restrictions) IsZero() bool {
+
+// None reports whether there is no restriction. (It is not IsZero on
+// purpose: the YAML encoder would then drop a rule's "restrictions: {}",
+// which lifts the session's restrictions.)
+func (r Restrictions) None() bool {
 	return len(r.OrgTypes) == 0 && len(r.ODSCodes) == 0 && len(r.Groups) == 0
 }
 
@@ -203,7 +206,7 @@ type ClockTime int
 // ParseClockTime parses "HH:MM".
 func ParseClockTime(s string) (ClockTime, error) {
 	h, m, ok := strings.Cut(strings.TrimSpace(s), ":")
-	if ok && len(h) == 2 && len(m) == 2 {
+	if ok && len(h) == 2 && len(m) == 2 && digits(h) && digits(m) {
 		hh, err1 := strconv.Atoi(h)
 		mm, err2 := strconv.Atoi(m)
 		if err1 == nil && err2 == nil && hh >= 0 && mm >= 0 && mm < 60 && (hh < 24 || hh == 24 && mm == 0) {
@@ -236,8 +239,20 @@ func (c ClockTime) On(d pcnhub.Date) time.Time {
 }
 
 // Duration is a length of time written with d, h and m units: "14d",
-// "2h", "1d12h", "30m". "0" is no duration.
+// "2h", "1d12h", "30m". "0" is no duration. At most maxDuration.
 type Duration time.Duration
+
+// maxDuration is the longest Duration: ten years.
+const maxDuration = 3660 * 24 * time.Hour
+
+func digits(s string) bool {
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
 
 // ParseDuration parses a Duration.
 func ParseDuration(s string) (Duration, error) {
@@ -260,7 +275,15 @@ func ParseDuration(s string) (Duration, error) {
 		if unit == 0 {
 			return 0, fmt.Errorf("%q is not a duration: the units are d (days), h (hours) and m (minutes)", clip(s))
 		}
+		// n·unit and the sum stay far from overflow: each term is
+		// checked against the cap before it is added.
+		if time.Duration(n) > maxDuration/unit {
+			return 0, fmt.Errorf("%q is longer than %d days, the longest booking window or embargo", clip(s), maxDuration/(24*time.Hour))
+		}
 		total += time.Duration(n) * unit
+		if total > maxDuration {
+			return 0, fmt.Errorf("%q is longer than %d days, the longest booking window or embargo", clip(s), maxDuration/(24*time.Hour))
+		}
 		rest = rest[i+1:]
 	}
 	if t == "" {

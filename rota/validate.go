@@ -278,7 +278,7 @@ func (v *validator) rule(s *Session, field string, r SlotRule) {
 		v.add(s, field+".at", fmt.Sprintf("no slot starts at %s: the session's %d-minute slots start at %s, %s, …", r.At, s.SlotMinutes, s.Start, s.Start+ClockTime(s.SlotMinutes)))
 	case r.Count < 0:
 		v.add(s, field+".count", "count cannot be negative")
-	case int(r.At)+r.count()*s.SlotMinutes > int(s.End):
+	case r.count() > (int(s.End)-int(r.At))/s.SlotMinutes:
 		v.add(s, field+".count", fmt.Sprintf("%d slots from %s run past the end of the session (%s)", r.count(), r.At, s.End))
 	}
 	if !r.Date.IsZero() && !s.runsOn(r.Date) {
@@ -300,14 +300,16 @@ func (v *validator) rule(s *Session, field string, r SlotRule) {
 	if r.Restrictions != nil {
 		v.restrictions(s, field+".restrictions", *r.Restrictions)
 	}
-	window, embargo := s.BookingWindow, s.Embargo
-	if r.BookingWindow != nil {
-		window = *r.BookingWindow
+	if r.BookingWindow != nil || r.Embargo != nil { // else the session's own check covers it
+		window, embargo := s.BookingWindow, s.Embargo
+		if r.BookingWindow != nil {
+			window = *r.BookingWindow
+		}
+		if r.Embargo != nil {
+			embargo = *r.Embargo
+		}
+		v.window(s, field+".", window, embargo)
 	}
-	if r.Embargo != nil {
-		embargo = *r.Embargo
-	}
-	v.window(s, field+".", window, embargo)
 }
 
 // overlaps reports pairs of sessions that would have one practitioner, or

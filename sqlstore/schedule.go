@@ -270,7 +270,7 @@ func slotInsertSQL(n int) string {
 		}
 		b.WriteString(row)
 	}
-	b.WriteString(" ON CONFLICT (schedule_id, start_us) DO NOTHING RETURNING id")
+	b.WriteString(" ON CONFLICT (schedule_id, start_us) DO NOTHING")
 	return b.String()
 }
 
@@ -372,24 +372,23 @@ func (w *SlotWriter) flush(ctx context.Context) error {
 	if w.rows == 0 {
 		return nil
 	}
-	var rows *sql.Rows
+	// RowsAffected counts the rows inserted (DO NOTHING skips the rest) on
+	// both engines; RETURNING would cost SQLite a temporary table.
+	var r sql.Result
 	var err error
 	if w.rows == slotBatchRows {
-		rows, err = w.full.QueryContext(ctx, w.args...)
+		r, err = w.full.ExecContext(ctx, w.args...)
 	} else {
-		rows, err = w.db.QueryContext(ctx, w.s.q(slotInsertSQL(w.rows)), w.args...)
+		r, err = w.db.ExecContext(ctx, w.s.q(slotInsertSQL(w.rows)), w.args...)
 	}
 	if err != nil {
 		return fmt.Errorf("slot write: %w", err)
 	}
-	inserted := 0
-	for rows.Next() {
-		inserted++
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	n, err := r.RowsAffected()
+	if err != nil {
 		return fmt.Errorf("slot write: %w", err)
 	}
+	inserted := int(n)
 	w.stats.Inserted += inserted
 	w.stats.Unchanged += w.rows - inserted
 	w.args, w.rows = w.args[:0], 0
