@@ -137,7 +137,6 @@ type Restrictions struct {
 	Groups   []string         `json:"groups,omitempty" yaml:"groups,omitempty"`
 }
 
-
 // None reports whether there is no restriction. (It is not IsZero on
 // purpose: the YAML encoder would then drop a rule's "restrictions: {}",
 // which lifts the session's restrictions.)

@@ -17,7 +17,7 @@ import (
 // LoadStats counts what loading a data set did.
 type LoadStats struct {
 	Organisations, Groups, Practitioners, Locations, Schedules, Books int
-	Patients, People, Slots, Appointments                      UpsertStats
+	Patients, People, Slots, Appointments                             UpsertStats
 }
 
 // LoadDataset writes a data set idempotently: organisations by ODS code,

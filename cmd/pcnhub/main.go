@@ -48,6 +48,7 @@ Usage:
   pcnhub check slots --endpoint URL [flags]    a consumer's view of a provider's free slots, with problems
   pcnhub bench import [--rows N]               measure import and lookup speed
   pcnhub bench gpconnect [flags]               measure GP Connect slot search and booking
+  pcnhub bench books [--weeks 12]              measure generating appointment books and the duty reports
 
 Run "pcnhub COMMAND --help" for the flags of a command. Every flag has an
 environment twin: --db is PCNHUB_DB, --data-dir is PCNHUB_DATA_DIR, …
@@ -116,8 +117,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return cmdBenchImport(ctx, rest[1:], stdout, stderr)
 		case len(rest) > 0 && rest[0] == "gpconnect":
 			return cmdBenchGPConnect(ctx, rest[1:], stdout, stderr)
+		case len(rest) > 0 && rest[0] == "books":
+			return cmdBenchBooks(ctx, rest[1:], stdout, stderr)
 		}
-		return usageError("usage: pcnhub bench import [--rows N] | pcnhub bench gpconnect [flags]")
+		return usageError("usage: pcnhub bench import [--rows N] | pcnhub bench gpconnect [flags] | pcnhub bench books [flags]")
 	}
 	return usageError(fmt.Sprintf("unknown command %q; run pcnhub --help", cmd))
 }
