@@ -131,19 +131,30 @@ func Report111(books []Book, from, to pcnhub.Date, cal Calendar, cs Consumers) [
 	var out []Day111
 	for _, b := range books {
 		required := schedule.NHS111Duty(b.Practice.ListSize)
+		// Each slot and appointment belongs to the day it starts on.
+		slotsOn := map[pcnhub.Date][]*schedule.Slot{}
+		for i := range b.Slots {
+			d := pcnhub.DateOf(b.Slots[i].Start.In(pcnhub.London))
+			slotsOn[d] = append(slotsOn[d], &b.Slots[i])
+		}
+		apptsOn := map[pcnhub.Date][]*schedule.Appointment{}
+		for i := range b.Appointments {
+			d := pcnhub.DateOf(b.Appointments[i].Start.In(pcnhub.London))
+			apptsOn[d] = append(apptsOn[d], &b.Appointments[i])
+		}
 		for d := from; !to.Before(d); d = d.AddDays(1) {
 			if !cal.IsCoreDay(d) {
 				continue
 			}
 			start, end := CoreHours(d)
 			row := Day111{ODS: b.Practice.ODS, Practice: b.Practice.Name, Date: d.String(), ListSize: b.Practice.ListSize, Required: required}
-			for _, s := range b.Slots {
-				if !s.Start.Before(start) && !s.End.After(end) && cs.offeredTo111(s) {
+			for _, s := range slotsOn[d] {
+				if !s.Start.Before(start) && !s.End.After(end) && cs.offeredTo111(*s) {
 					row.Offered++
 				}
 			}
-			for _, a := range b.Appointments {
-				if !a.Start.Before(start) && !a.End.After(end) && cs.bookedBy111(a) {
+			for _, a := range apptsOn[d] {
+				if !a.Start.Before(start) && !a.End.After(end) && cs.bookedBy111(*a) {
 					row.Booked111++
 				}
 			}

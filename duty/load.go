@@ -15,6 +15,9 @@ type Store interface {
 	ListOrganisations(ctx context.Context) ([]*pcnhub.Organisation, error)
 	GroupByName(ctx context.Context, name string) (*pcnhub.OrganisationGroup, error)
 	SlotsBetween(ctx context.Context, orgID int64, from, to time.Time) ([]schedule.Slot, error)
+	// BookableSlotsBetween is SlotsBetween for GP Connect bookable slots
+	// only (the only ones that can be offered to NHS 111).
+	BookableSlotsBetween(ctx context.Context, orgID int64, from, to time.Time) ([]schedule.Slot, error)
 	AppointmentsBetween(ctx context.Context, orgID int64, from, to time.Time) ([]schedule.Appointment, error)
 }
 
@@ -56,7 +59,7 @@ func Load111(ctx context.Context, st Store, from, to pcnhub.Date, cal Calendar, 
 		}
 		delete(want, o.ODS)
 		b := Book{Practice: o}
-		if b.Slots, err = st.SlotsBetween(ctx, o.ID, start, end); err != nil {
+		if b.Slots, err = st.BookableSlotsBetween(ctx, o.ID, start, end); err != nil {
 			return nil, err
 		}
 		if b.Appointments, err = st.AppointmentsBetween(ctx, o.ID, start, end); err != nil {

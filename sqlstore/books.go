@@ -2,10 +2,14 @@ package sqlstore
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -377,12 +381,46 @@ func (s *Store) applyBook(ctx context.Context, tx *sql.Tx, org *pcnhub.Organisat
 		scheduleOf[i] = sc.ID
 	}
 
-	// What the schedules hold from now to the end of the horizon.
+	// Which days to bring in line: while nothing the slots were made from
+	// has changed (same fingerprint), the days already generated are in
+	// line and only later ones are made; otherwise every day from today to
+	// the furthest day ever generated.
+	fp := bookFingerprint(b, dir.Groups, opts.BankHolidays)
+	var through, oldFP string
+	if err := tx.QueryRowContext(ctx, s.q(`SELECT generated_through, generated_fingerprint FROM books WHERE org_id = ?`),
+		org.ID).Scan(&through, &oldFP); err != nil {
+		return nil, err
+	}
+	genFrom, genTo := from, to
+	oldThrough, _ := pcnhub.ParseDate(through)
+	switch {
+	case oldFP == fp && from.Before(oldThrough):
+		genFrom = oldThrough
+	case to.Before(oldThrough):
+		genTo = oldThrough
+	}
+	newThrough := to
+	if to.Before(oldThrough) {
+		newThrough = oldThrough
+	}
+	if _, err := tx.ExecContext(ctx, s.q(`UPDATE books SET generated_through = ?, generated_fingerprint = ? WHERE org_id = ?`),
+		newThrough.String(), fp, org.ID); err != nil {
+		return nil, err
+	}
+	if !genFrom.Before(genTo) {
+		return res, nil // every day of the horizon is already in line
+	}
+	first := genFrom.Time(pcnhub.London)
+	if first.Before(now) {
+		first = now
+	}
+
+	// What the schedules hold on those days.
 	have := map[int64][]schedule.Slot{}
 	err = func() error {
 		rows, err := tx.QueryContext(ctx, s.q(`SELECT `+slotColumns+` FROM slots WHERE org_id = ? AND start_us > ? AND start_us < ?
 			AND schedule_id IN (SELECT schedule_id FROM book_sessions WHERE org_id = ?) ORDER BY schedule_id, start_us`),
-			org.ID, now.UnixMicro(), to.Time(pcnhub.London).UnixMicro(), org.ID)
+			org.ID, first.UnixMicro(), genTo.Time(pcnhub.London).UnixMicro(), org.ID)
 		if err != nil {
 			return err
 		}
@@ -400,7 +438,7 @@ func (s *Store) applyBook(ctx context.Context, tx *sql.Tx, org *pcnhub.Organisat
 		return nil, err
 	}
 
-	want := rota.Generate(b, from, to, rota.Env{BankHolidays: opts.BankHolidays, Groups: dir.Groups})
+	want := rota.Generate(b, genFrom, genTo, rota.Env{BankHolidays: opts.BankHolidays, Groups: dir.Groups})
 	w, err := s.newSlotWriter(ctx, tx)
 	if err != nil {
 		return nil, err
@@ -545,4 +583,41 @@ func (s *Store) auditBook(ctx context.Context, action string, ods pcnhub.ODSCode
 	// reported by the audit writer and does not undo the change.
 	_ = s.AppendAudit(ctx, &pcnhub.AuditEvent{At: s.clock.Now(), Action: action, Actor: actor, OrgODS: ods,
 		Outcome: "ok", Detail: strings.TrimSpace(detail)})
+}
+
+// bookFingerprint is a digest of everything a book's slots are made from:
+// the book itself, the members of the groups it names, and the bank
+// holidays.
+func bookFingerprint(b *rota.Book, groups map[string][]pcnhub.ODSCode, holidays map[pcnhub.Date]bool) string {
+	h := sha256.New()
+	body, _ := json.Marshal(b)
+	h.Write(body)
+	named := map[string]bool{}
+	add := func(r rota.Restrictions) {
+		for _, g := range r.Groups {
+			named[g] = true
+		}
+	}
+	for _, sess := range b.Sessions {
+		add(sess.Restrictions)
+		for _, r := range sess.Slots {
+			if r.Restrictions != nil {
+				add(*r.Restrictions)
+			}
+		}
+	}
+	for _, g := range slices.Sorted(maps.Keys(named)) {
+		members := slices.Clone(groups[g])
+		slices.Sort(members)
+		fmt.Fprintf(h, "\x00group %q %v", g, members)
+	}
+	days := make([]string, 0, len(holidays))
+	for d, on := range holidays {
+		if on {
+			days = append(days, d.String())
+		}
+	}
+	slices.Sort(days)
+	fmt.Fprintf(h, "\x00holidays %v", days)
+	return hex.EncodeToString(h.Sum(nil))
 }

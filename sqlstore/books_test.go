@@ -64,6 +64,16 @@ func TestImportBookGeneratesIdempotently(t *testing.T) {
 		if second := slots[1]; second.Bookable || second.ServiceType != "Routine GP appointment" || second.Duration() != 10*time.Minute {
 			t.Fatalf("second slot %+v", second)
 		}
+		// Only the 09:00 slots are GP Connect bookable.
+		bookable, err := s.BookableSlotsBetween(ctx, bk.org, bookMonday, bookMonday.AddDate(0, 0, 14))
+		if err != nil || len(bookable) != 10 {
+			t.Fatalf("%d bookable slots (%v)", len(bookable), err)
+		}
+		for _, sl := range bookable {
+			if !sl.Bookable || sl.Start.In(pcnhub.London).Format("15:04") != "09:00" {
+				t.Fatalf("bookable slot %+v", sl)
+			}
+		}
 		// Importing the same book again changes nothing.
 		if res := importBook(t, s, rotaBook(), bookMonday, 2); res.Changed() != 0 || len(res.Conflicts) != 0 {
 			t.Fatalf("second import: %+v", res)
@@ -223,6 +233,47 @@ func TestImportBookRemovedSessionAndBankHoliday(t *testing.T) {
 		}
 		if left := freeSlots(t, s, bk.org, bookMonday, bookMonday.AddDate(0, 0, 7)); len(left) != 0 {
 			t.Fatalf("%d free slots left", len(left))
+		}
+	})
+}
+
+// A later generation only adds days while nothing the slots were made from
+// has changed; a change of a group the book names, or of the book, brings
+// every generated day in line, also beyond a shorter horizon.
+func TestExtendBooksFollowsGroupsAndBookChanges(t *testing.T) {
+	sqltest.Run(t, func(t *testing.T, s *sqlstore.Store) {
+		bk := newBook(t, s, "A99991")
+		mustOrg(t, s, "A99992")
+		if _, err := s.UpsertGroup(ctx, &pcnhub.OrganisationGroup{Name: "Neighbours", Members: []pcnhub.ODSCode{"A99991"}}); err != nil {
+			t.Fatal(err)
+		}
+		b := rotaBook()
+		b.Sessions[0].Bookable = true
+		b.Sessions[0].Restrictions = rota.Restrictions{Groups: []string{"Neighbours"}}
+		if res := importBook(t, s, b, bookMonday, 3); res.Inserted != 90 {
+			t.Fatalf("first import: %+v", res)
+		}
+		ext, err := s.ExtendBooks(ctx, "", sqlstore.BookOptions{Now: bookMonday.Add(time.Hour), Weeks: 3})
+		if err != nil || ext[0].Changed() != 0 {
+			t.Fatalf("nothing changed: %+v %v", ext, err)
+		}
+		if _, err := s.UpsertGroup(ctx, &pcnhub.OrganisationGroup{Name: "Neighbours", Members: []pcnhub.ODSCode{"A99991", "A99992"}}); err != nil {
+			t.Fatal(err)
+		}
+		// Every slot but the 111 ones (whose rule replaces the
+		// restrictions) takes the new member, on all three weeks.
+		ext, err = s.ExtendBooks(ctx, "", sqlstore.BookOptions{Now: bookMonday.Add(time.Hour), Weeks: 1})
+		if err != nil || ext[0].Updated != 75 || ext[0].Inserted != 0 {
+			t.Fatalf("after the group changed: %+v %v", ext, err)
+		}
+		last, err := s.SlotsBetween(ctx, bk.org, bookMonday.AddDate(0, 0, 18), bookMonday.AddDate(0, 0, 19))
+		if err != nil || len(last) != 6 || len(last[1].ODSCodes) != 2 {
+			t.Fatalf("third week: %+v %v", last, err)
+		}
+		// A changed book with a one-week horizon still reaches the third week.
+		b.Sessions[0].SlotType = "GP appointment"
+		if res := importBook(t, s, b, bookMonday.Add(time.Hour), 1); res.Updated != 75 {
+			t.Fatalf("changed book: %+v", res)
 		}
 	})
 }

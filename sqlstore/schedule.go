@@ -286,8 +286,10 @@ type SlotWriter struct {
 	args  []any
 	rows  int
 	orgOf map[int64]int64 // schedule id → organisation id
-	stats UpsertStats
-	done  bool
+	// batchOrgs are the organisations of the rows waiting in args.
+	batchOrgs map[int64]bool
+	stats     UpsertStats
+	done      bool
 }
 
 // BeginSlotWrite starts a bulk insert of slots.
@@ -313,7 +315,7 @@ func (s *Store) newSlotWriter(ctx context.Context, tx *sql.Tx) (*SlotWriter, err
 		return nil, err
 	}
 	return &SlotWriter{s: s, db: tx, full: full, args: make([]any, 0, slotBatchRows*len(slotInsertCols)),
-		orgOf: map[int64]int64{}}, nil
+		orgOf: map[int64]int64{}, batchOrgs: map[int64]bool{}}, nil
 }
 
 // Add queues sl (its ID and Version are ignored; an empty Status means
@@ -358,6 +360,7 @@ func (w *SlotWriter) Add(ctx context.Context, sl *schedule.Slot) error {
 	for i, c := range sl.ODSCodes {
 		ods[i] = string(c)
 	}
+	w.batchOrgs[org] = true
 	w.args = append(w.args, sl.ScheduleID, org, sl.Start.UnixMicro(), sl.End.UnixMicro(), string(status), sl.ServiceType,
 		string(sl.DeliveryChannel), sl.Bookable, joinWords(types), joinWords(ods),
 		sl.BookingWindow.Microseconds(), sl.Embargo.Microseconds())
@@ -388,6 +391,17 @@ func (w *SlotWriter) flush(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("slot write: %w", err)
 	}
+	if n > 0 && w.s.dialect != Postgres {
+		// SQLite has no statement trigger to move the book versions
+		// (migration 0008); this is it.
+		for org := range w.batchOrgs {
+			if _, err := w.db.ExecContext(ctx, `UPDATE cache_versions SET version = version + 1 WHERE scope = ?`,
+				"book:"+strconv.FormatInt(org, 10)); err != nil {
+				return fmt.Errorf("slot write: %w", err)
+			}
+		}
+	}
+	clear(w.batchOrgs)
 	inserted := int(n)
 	w.stats.Inserted += inserted
 	w.stats.Unchanged += w.rows - inserted
@@ -669,6 +683,22 @@ func (s *Store) SlotsBetween(ctx context.Context, orgID int64, from, to time.Tim
 		orgID, from.UnixMicro(), to.UnixMicro(), to.UnixMicro())
 	if err != nil {
 		return nil, fmt.Errorf("slots between: %w", err)
+	}
+	return out, nil
+}
+
+// BookableSlotsBetween is SlotsBetween for the GP Connect bookable slots
+// only: what the NHS 111 duty report needs, read through a small index.
+func (s *Store) BookableSlotsBetween(ctx context.Context, orgID int64, from, to time.Time) ([]schedule.Slot, error) {
+	bookable := "bookable = 1"
+	if s.dialect == Postgres {
+		bookable = "bookable"
+	}
+	out, err := s.querySlots(ctx, `SELECT `+slotColumns+` FROM slots
+		WHERE org_id = ? AND `+bookable+` AND start_us >= ? AND start_us < ? AND end_us <= ? ORDER BY start_us, id`,
+		orgID, from.UnixMicro(), to.UnixMicro(), to.UnixMicro())
+	if err != nil {
+		return nil, fmt.Errorf("bookable slots between: %w", err)
 	}
 	return out, nil
 }
