@@ -76,7 +76,7 @@ func cmdBookImport(ctx context.Context, verb string, args []string, stdout, stde
 		return err
 	}
 	if verb == "validate" {
-		fmt.Fprintf(stdout, "%s: the book of %s is valid (%d sessions)\n", name, b.Organisation, len(b.Sessions))
+		fmt.Fprintf(stdout, "%s: the book of %s is valid (%s)\n", name, b.Organisation, plural(len(b.Sessions), "session"))
 		return nil
 	}
 	printBookResult(stdout, res)

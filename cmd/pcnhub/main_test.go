@@ -50,6 +50,7 @@ func TestServeWithDemoData(t *testing.T) {
 
 			// The log says where it listens; read it as an operator would.
 			addrc := make(chan string, 1)
+			extended := make(chan struct{}, 1)
 			var logged bytes.Buffer
 			go func() {
 				sc := bufio.NewScanner(pr)
@@ -59,6 +60,12 @@ func TestServeWithDemoData(t *testing.T) {
 					var line struct{ Msg, Addr string }
 					if json.Unmarshal(sc.Bytes(), &line) == nil && line.Msg == "pcnhub serving" {
 						addrc <- line.Addr
+					}
+					if line.Msg == "appointment books extended" {
+						select {
+						case extended <- struct{}{}:
+						default:
+						}
 					}
 				}
 			}()
@@ -111,6 +118,12 @@ func TestServeWithDemoData(t *testing.T) {
 				!strings.Contains(body, `route="unmatched"`) {
 				t.Errorf("/metrics = %d, lacks request counters:\n%s", code, grep(body, "pcnhub_http_requests_total"))
 			}
+			// Let the book job's first run (at start) finish.
+			select {
+			case <-extended:
+			case <-time.After(3 * time.Minute):
+				t.Error("the book extension job did not run")
+			}
 			cancel()
 			select {
 			case err := <-done:
@@ -122,6 +135,11 @@ func TestServeWithDemoData(t *testing.T) {
 			}
 			if !strings.Contains(logged.String(), `"patients_new":80962`) {
 				t.Errorf("demo data not loaded; log:\n%s", logged.String())
+			}
+			// The background job ran at start over the nine books the
+			// seed imported, with nothing left to do.
+			if !strings.Contains(logged.String(), `"msg":"appointment books extended","books":9,"weeks":6,"slots_changed":0`) {
+				t.Errorf("the book extension job did not run; log:\n%s", logged.String())
 			}
 			if strings.Contains(logged.String(), "?") {
 				t.Errorf("a query string reached the log:\n%s", logged.String())

@@ -1,0 +1,138 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/pcnhub/pcnhub"
+	"github.com/pcnhub/pcnhub/rota"
+)
+
+const assuranceBook = `organisation: B82617
+sessions:
+  - name: greenhalgh-am
+    days: [Mon, Tue, Wed, Thu, Fri]
+    start: 08:30
+    end: "12:00"
+    practitioner: G13579135
+    location: Assurance Practice 1 Main Surgery
+    slot_minutes: 10
+    slot_type: Routine GP appointment
+    session_name: Morning surgery
+    channel: In-person
+    role: R0260
+    gpad_category: General Consultation Routine
+    slots:
+      - at: "09:00"
+        slot_type: NHS 111 direct booking appointment
+        bookable: true
+        restrictions: {org_types: [urgent-care]}
+        gpad_category: General Consultation Acute
+`
+
+// A practice's book goes in as YAML, comes back out as YAML or JSON that
+// imports again to the same book, and a bad book is refused with every
+// problem and its line, changing nothing.
+func TestBookCommands(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	store := []string{"--data-dir", filepath.Join(dir, "data")}
+	if err := run(ctx, append([]string{"seed", "assurance"}, store...), io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(dir, "b82617.yaml")
+	if err := os.WriteFile(file, []byte(assuranceBook), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := run(ctx, append([]string{"book", "validate", file}, store...), &out, io.Discard); err != nil ||
+		!strings.Contains(out.String(), "is valid (1 session)") {
+		t.Fatalf("validate: %v %q", err, out.String())
+	}
+	out.Reset()
+	if err := run(ctx, append([]string{"book", "import", file, "--dry-run", "--weeks", "1"}, store...), &out, io.Discard); err != nil ||
+		!strings.Contains(out.String(), "dry run, nothing written") {
+		t.Fatalf("dry run: %v %q", err, out.String())
+	}
+	if err := run(ctx, append([]string{"book", "export", "--practice", "B82617"}, store...), io.Discard, io.Discard); pcnhub.ErrorCode(err) != pcnhub.ENOTFOUND {
+		t.Fatalf("export before any import: %v", err)
+	}
+	out.Reset()
+	if err := run(ctx, append([]string{"book", "import", file, "--weeks", "2"}, store...), &out, io.Discard); err != nil ||
+		!strings.Contains(out.String(), "B82617: 1 session,") || !strings.Contains(out.String(), "— done") {
+		t.Fatalf("import: %v %q", err, out.String())
+	}
+	// Export as JSON; the export reads back as the same (normalized) book.
+	jsonFile := filepath.Join(dir, "b82617.json")
+	if err := run(ctx, append([]string{"book", "export", "--practice", "B82617", jsonFile}, store...), io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	exported, err := os.ReadFile(jsonFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fromJSON, err := rota.Decode(exported, rota.JSON)
+	if err != nil {
+		t.Fatal(err)
+	}
+	original, err := rota.Decode([]byte(assuranceBook), rota.YAML)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rota.Normalize(original)
+	original.Sessions[0].Line = 0
+	a, _ := rota.Encode(original, rota.JSON)
+	b, _ := rota.Encode(fromJSON, rota.JSON)
+	if !bytes.Equal(a, b) {
+		t.Fatalf("exported book differs:\n%s\nwant\n%s", b, a)
+	}
+	out.Reset()
+	if err := run(ctx, append([]string{"book", "import", jsonFile, "--weeks", "2"}, store...), &out, io.Discard); err != nil ||
+		!strings.Contains(out.String(), "0 new, 0 updated, 0 removed — already up to date") {
+		t.Fatalf("re-import of the export: %v %q", err, out.String())
+	}
+	out.Reset()
+	if err := run(ctx, append([]string{"schedule", "extend", "--weeks", "2"}, store...), &out, io.Discard); err != nil ||
+		!strings.Contains(out.String(), "B82617") || !strings.Contains(out.String(), "already up to date") {
+		t.Fatalf("extend: %v %q", err, out.String())
+	}
+	out.Reset()
+	// (The assurance seed's own slot types stay unmapped, so status fails.)
+	run(ctx, append([]string{"gpad", "status", "--practice", "B82617"}, store...), &out, io.Discard)
+	if !strings.Contains(out.String(), "NHS 111 direct booking appointment  General Consultation Acute") ||
+		!strings.Contains(out.String(), "Routine GP appointment              General Consultation Routine") {
+		t.Fatalf("the book's GPAD categories are not mapped: %q", out.String())
+	}
+
+	// A bad book: every problem, with the session's line, and no change.
+	bad := strings.Replace(assuranceBook, "slot_minutes: 10", "slot_minutes: 25", 1)
+	bad = strings.Replace(bad, "location: Assurance Practice 1 Main Surgery", "location: The Moon", 1)
+	badFile := filepath.Join(dir, "bad.yaml")
+	os.WriteFile(badFile, []byte(bad), 0o644)
+	err = run(ctx, append([]string{"book", "import", badFile}, store...), io.Discard, io.Discard)
+	msg := describe(err)
+	if exitCode(err) != 2 || !strings.Contains(msg, "3 problems; nothing was changed") || !strings.Contains(msg, "slots[0].at: no slot starts at 09:00") ||
+		!strings.Contains(msg, `line 3: session "greenhalgh-am": slot_minutes: 25-minute slots do not divide`) ||
+		!strings.Contains(msg, `no location named "The Moon"`) {
+		t.Fatalf("bad book: exit %d\n%s", exitCode(err), msg)
+	}
+	out.Reset()
+	if err := run(ctx, append([]string{"book", "export", "--practice", "B82617", "--format", "yaml"}, store...), &out, io.Discard); err != nil ||
+		!strings.Contains(out.String(), "slot_minutes: 10") {
+		t.Fatalf("the refused book changed the stored one: %v\n%s", err, out.String())
+	}
+	// A file that is not a book says where.
+	os.WriteFile(badFile, []byte("organisation: B82617\nsessions:\n  - name: x\n    slot_minute: 10\n"), 0o644)
+	err = run(ctx, append([]string{"book", "validate", badFile}, store...), io.Discard, io.Discard)
+	if exitCode(err) != 2 || !strings.Contains(describe(err), "line 4") || !strings.Contains(describe(err), "slot_minute") {
+		t.Fatalf("unknown field: %v", err)
+	}
+	if err := run(ctx, append([]string{"book"}, store...), io.Discard, io.Discard); exitCode(err) != 2 {
+		t.Fatalf("book without a verb: %v", err)
+	}
+}
