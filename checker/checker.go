@@ -33,6 +33,7 @@ const (
 	SessionNameMissing  = "SESSION_NAME_MISSING"  // Schedule.serviceCategory.text missing
 	TimeZ               = "TIME_Z"                // a time written with Z
 	TimeNoOffset        = "TIME_NO_OFFSET"        // a time written without an offset
+	TimeWrongOffset     = "TIME_WRONG_OFFSET"     // an offset that is not UK time's at that instant
 	SlotOutsideWindow   = "SLOT_OUTSIDE_WINDOW"   // a slot not wholly inside the requested window
 	SlotDuplicate       = "SLOT_DUPLICATE"        // two slots of one schedule with the same times
 	SlotOverlap         = "SLOT_OVERLAP"          // two slots of one schedule overlap
@@ -56,6 +57,7 @@ var messages = map[string]string{
 	SessionNameMissing:  "Schedule without serviceCategory.text (session name)",
 	TimeZ:               "time written in Z (UTC); GP Connect wants UK local time with +00:00/+01:00",
 	TimeNoOffset:        "time written without an offset",
+	TimeWrongOffset:     "time written with an offset that is not UK local time's at that instant (+00:00 in winter, +01:00 in summer): the slot is an hour from where it reads",
 	SlotOutsideWindow:   "slot not wholly inside the requested window",
 	SlotDuplicate:       "duplicate slot (same schedule, same start and end)",
 	SlotOverlap:         "overlapping slots of one schedule",
@@ -418,6 +420,13 @@ func rawTimes(raw []byte, p *problems) {
 			p.add(TimeZ, fmt.Sprintf("%s %s", name, s))
 		case !hasOffset(s):
 			p.add(TimeNoOffset, fmt.Sprintf("%s %s", name, s))
+		default:
+			if t, err := time.Parse(time.RFC3339, s); err == nil {
+				_, written := t.Zone()
+				if _, uk := t.In(pcnhub.London).Zone(); written != uk {
+					p.add(TimeWrongOffset, fmt.Sprintf("%s %s (UK time then is %s)", name, s, t.In(pcnhub.London).Format("15:04-07:00")))
+				}
+			}
 		}
 	}
 	for _, en := range doc.Entry {

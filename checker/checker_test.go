@@ -153,6 +153,27 @@ func TestNoOffset(t *testing.T) {
 	}
 }
 
+// A time whose offset is not UK time's at that instant (+01:00 in
+// November) is an hour out, and said so; the right offset is not.
+func TestWrongOffset(t *testing.T) {
+	raw, err := fhir.Marshal(fhir.JSON, good())
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := strings.Replace(string(raw), "2026-11-25T09:00:00+00:00", "2026-11-25T10:00:00+01:00", 1)
+	if bad == string(raw) {
+		t.Fatalf("no time to edit in %s", raw)
+	}
+	r := checker.Analyse([]byte(bad), good(), from, to, now)
+	if !r.Has(checker.TimeWrongOffset) || len(r.Problems) != 1 || r.Problems[0].Count != 1 ||
+		!strings.Contains(r.Problems[0].Message, "(UK time then is 09:00+00:00)") {
+		t.Errorf("problems %+v", r.Problems)
+	}
+	if r := checker.Analyse(raw, good(), from, to, now); r.Has(checker.TimeWrongOffset) {
+		t.Errorf("the right offset flagged: %+v", r.Problems)
+	}
+}
+
 func TestPastAndMissingBreakdowns(t *testing.T) {
 	b := good()
 	slotN(b, 0).Extension = nil

@@ -114,13 +114,14 @@ func TestThirdPartyProvider(t *testing.T) {
 			// Location resource, so no LOCATION_NO_ORG; the slots' location
 			// is "missing".
 			//
-			// Not flagged, because the checker has no code for it: the
-			// times are written +01:00, but 29 Mar 2019 is before the clock
-			// change (31 Mar), so UK local time is +00:00; the instants
-			// are 10:30 and 10:40 UK time. TIME_Z and TIME_NO_OFFSET do not
-			// apply (an offset is present and it is not Z).
+			// And the times are written +01:00, but 29 Mar 2019 is before
+			// the clock change (31 Mar), so UK local time is +00:00: the
+			// slots are at 10:30 and 10:40 UK time, an hour from what they
+			// read. TIME_WRONG_OFFSET for each of the six date-times: two
+			// slots' start and end, and Schedule/14's planningHorizon
+			// start and end.
 			file:     "appointments-search-for-free-slots-response-payload-2.json",
-			problems: map[string]int{checker.ScheduleDanglingRef: 1},
+			problems: map[string]int{checker.ScheduleDanglingRef: 1, checker.TimeWrongOffset: 6},
 			cases: []tpCase{
 				{name: "week", q: both("2019-03-25", "2019-03-31"), now: london(2019, 3, 28, 9, 0)},
 				{name: "week before", q: both("2019-03-18", "2019-03-24"), now: london(2019, 3, 17, 9, 0), excludes: true},
