@@ -15,6 +15,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -22,6 +23,7 @@ import (
 
 	"github.com/pcnhub/pcnhub"
 	"github.com/pcnhub/pcnhub/fhir"
+	"github.com/pcnhub/pcnhub/spine"
 )
 
 // Interaction ids of Foundations and Appointment Management 1.2.x (§1.5).
@@ -246,7 +248,43 @@ func (p *Provider) serve(rq *request, formatErr error) (*response, error) {
 	if !capOn {
 		return nil, spineError(SpineAccessDenied, "%s has not enabled GP Connect %s", ods, capabilityName(capability))
 	}
+	if err := p.checkSharing(rq, ods, capability); err != nil {
+		return nil, err
+	}
 	return rq.interaction.handle(p, rq)
+}
+
+// checkSharing is the data sharing agreement check the Spine Secure Proxy
+// makes, made here before any data leaves: the requesting organisation
+// needs an agreement in force with the practice covering the interaction
+// — appointments for Appointment Management, any for the other
+// Foundations interactions; the CapabilityStatement needs none. A refusal
+// is 403 NO_ORGANISATIONAL_CONSENT (and is audited like every answer).
+func (p *Provider) checkSharing(rq *request, ods pcnhub.ODSCode, capability string) error {
+	if rq.interaction.id == IDMetadata {
+		return nil
+	}
+	consumer := rq.claims.OrganisationODS
+	if consumer == ods {
+		return nil
+	}
+	today := pcnhub.DateOf(p.Clock.Now().In(pcnhub.London))
+	shared, err := p.Store.SharingCapabilities(rq.ctx, ods, consumer, today)
+	if err != nil {
+		return err
+	}
+	switch capability {
+	case CapAppointments:
+		if slices.Contains(shared, spine.Appointments) {
+			return nil
+		}
+		return spineError(SpineNoOrganisationalConsent, "%s has no data sharing agreement in force with %s for appointments", ods, consumer)
+	default:
+		if len(shared) > 0 {
+			return nil
+		}
+		return spineError(SpineNoOrganisationalConsent, "%s has no data sharing agreement in force with %s", ods, consumer)
+	}
 }
 
 func capabilityName(c string) string {

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/pcnhub/pcnhub"
+	"github.com/pcnhub/pcnhub/spine"
 )
 
 // Store is what the provider needs from storage (sqlstore implements it).
@@ -23,5 +24,8 @@ type Store interface {
 	// practice-wide switch and the named capability's; ENOTFOUND.
 	GPConnectPractice(ctx context.Context, ods pcnhub.ODSCode, capability string) (org *pcnhub.Organisation, global, capOn bool, err error)
 	AppendAudit(ctx context.Context, e *pcnhub.AuditEvent) error
+	// SharingCapabilities returns what provider shares with consumer on
+	// day d under the data sharing agreements in force.
+	SharingCapabilities(ctx context.Context, provider, consumer pcnhub.ODSCode, d pcnhub.Date) ([]spine.Capability, error)
 	ScheduleStore
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/pcnhub/pcnhub/gpad"
 	"github.com/pcnhub/pcnhub/rota"
 	"github.com/pcnhub/pcnhub/schedule"
+	"github.com/pcnhub/pcnhub/spine"
 )
 
 // Dataset is a complete set of organisations, people and records.
@@ -61,6 +62,10 @@ type Dataset struct {
 	Books        []rota.Book
 	BookWeeks    int
 	BankHolidays []pcnhub.Date
+
+	// Agreements are data sharing agreements; Load adds each one not yet
+	// stored (same parties, capability and dates).
+	Agreements []spine.Agreement
 }
 
 // GPADMapping maps a slot type of the organisation OrgODS (GPAD).

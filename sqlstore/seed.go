@@ -12,12 +12,13 @@ import (
 	"github.com/pcnhub/pcnhub"
 	"github.com/pcnhub/pcnhub/schedule"
 	"github.com/pcnhub/pcnhub/seed"
+	"github.com/pcnhub/pcnhub/spine"
 )
 
 // LoadStats counts what loading a data set did.
 type LoadStats struct {
-	Organisations, Groups, Practitioners, Locations, Schedules, Books int
-	Patients, People, Slots, Appointments                             UpsertStats
+	Organisations, Groups, Practitioners, Locations, Schedules, Books, Agreements int
+	Patients, People, Slots, Appointments                                         UpsertStats
 }
 
 // LoadDataset writes a data set idempotently: organisations by ODS code,
@@ -152,6 +153,31 @@ func (s *Store) LoadDataset(ctx context.Context, d seed.Dataset, actor string) (
 		}
 		if st.Slots, err = w.Commit(ctx); err != nil {
 			return st, fmt.Errorf("seed %s: %w", d.Name, err)
+		}
+	}
+	if len(d.Agreements) > 0 {
+		have, err := s.Agreements(ctx, "")
+		if err != nil {
+			return st, err
+		}
+		type key struct {
+			provider, consumer pcnhub.ODSCode
+			capability         spine.Capability
+			from, until        pcnhub.Date
+		}
+		stored := map[key]bool{}
+		for _, a := range have {
+			stored[key{a.Provider, a.Consumer, a.Capability, a.From, a.Until}] = true
+		}
+		for _, a := range d.Agreements {
+			if stored[key{a.Provider, a.Consumer, a.Capability, a.From, a.Until}] {
+				continue
+			}
+			a.CreatedBy = actor
+			if err := s.AddAgreement(ctx, &a); err != nil {
+				return st, fmt.Errorf("seed %s: %w", d.Name, err)
+			}
+			st.Agreements++
 		}
 	}
 	if len(d.Books) > 0 {

@@ -27,6 +27,7 @@ import (
 	"github.com/pcnhub/pcnhub/gpconnect"
 	"github.com/pcnhub/pcnhub/gpconnect/gpctest"
 	"github.com/pcnhub/pcnhub/schedule"
+	"github.com/pcnhub/pcnhub/spine"
 	"github.com/pcnhub/pcnhub/sqlstore"
 )
 
@@ -356,6 +357,16 @@ func benchGPConnectSetup(ctx context.Context, s *sqlstore.Store, clock pcnhub.Cl
 		if err := s.SetGPConnectEnabled(ctx, orgID, c, true, "bench"); err != nil {
 			return nil, err
 		}
+	}
+	// The consumer (the assurance identity's organisation) and its data
+	// sharing agreement with the practice.
+	if _, err := s.UpsertOrganisation(ctx, &pcnhub.Organisation{ODS: "GPCA0001", ASID: gpctest.ConsumerASID,
+		Type: pcnhub.OrgUrgentCare, Name: "GP Connect Assurance"}); err != nil {
+		return nil, err
+	}
+	if err := s.AddAgreement(ctx, &spine.Agreement{Provider: benchPracticeODS, Consumer: "GPCA0001", Capability: spine.Appointments,
+		From: pcnhub.Date{Year: 2020, Month: 1, Day: 1}, CreatedBy: "bench"}); err != nil {
+		return nil, err
 	}
 	locID, err := s.UpsertLocation(ctx, &pcnhub.Location{OrganisationID: orgID, Name: "Benchmark Medical Centre",
 		Address: org.Address, Telecom: org.Telecom})

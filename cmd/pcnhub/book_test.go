@@ -136,3 +136,66 @@ func TestBookCommands(t *testing.T) {
 		t.Fatalf("book without a verb: %v", err)
 	}
 }
+
+// Endpoints and agreements from the command line: added, listed, ended,
+// and refused when wrong.
+func TestEndpointAndAgreementCommands(t *testing.T) {
+	ctx := context.Background()
+	store := []string{"--data-dir", t.TempDir()}
+	if err := run(ctx, append([]string{"seed", "assurance"}, store...), io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{
+		{"org", "add", "--ods", "A81001", "--type", "gp-practice", "--name", "High Street Surgery", "--hosted=false", "--asid", "200000000610"},
+		{"endpoint", "add", "--ods", "A81001", "--url", "https://gpc.example.nhs.uk/A81001/STU3/1/gpconnect", "--asid", "200000000610"},
+		{"group", "set", "--name", "Neighbours", "A81001", "B82617"},
+	} {
+		if err := run(ctx, append(args, store...), io.Discard, io.Discard); err != nil {
+			t.Fatalf("%v: %v", args, err)
+		}
+	}
+	var out bytes.Buffer
+	if err := run(ctx, append([]string{"endpoint", "list", "--base-url", "https://hub.example"}, store...), &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "https://hub.example/B82617/STU3/1/gpconnect") ||
+		!strings.Contains(out.String(), "A81001  gpconnect  200000000610  false   https://gpc.example.nhs.uk/A81001/STU3/1/gpconnect") {
+		t.Fatalf("endpoint list:\n%s", out.String())
+	}
+	for _, bad := range [][]string{
+		{"endpoint", "add", "--ods", "A81001", "--url", "ftp://x", "--asid", "200000000610"},
+		{"endpoint", "add", "--ods", "B82617", "--url", "https://x.example/B82617/STU3/1/gpconnect", "--asid", "918999198738"},
+		{"agreement", "add", "--provider", "B82617", "--consumer", "A81001", "--capability", "gossip"},
+		{"agreement", "add", "--provider", "B82617", "--consumer", "B82617", "--capability", "appointments"},
+		{"agreement", "add", "--provider", "B82617", "--consumer", "Z99999", "--capability", "appointments"},
+	} {
+		err := run(ctx, append(bad, store...), io.Discard, io.Discard)
+		if code := pcnhub.ErrorCode(err); code != pcnhub.EINVALID && code != pcnhub.ENOTFOUND {
+			t.Errorf("%v: %v", bad, err)
+		}
+	}
+	out.Reset()
+	if err := run(ctx, append([]string{"agreement", "add", "--provider", "B82617", "--consumer-group", "Neighbours",
+		"--capability", "appointments,care-record", "--from", "2026-01-01", "--both-ways", "--reference", "DSA-7"}, store...), &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(out.String(), "\n"); n != 4 { // two capabilities, both ways, one other member
+		t.Fatalf("added %d agreements:\n%s", n, out.String())
+	}
+	out.Reset()
+	if err := run(ctx, append([]string{"agreement", "list", "--party", "A81001"}, store...), &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Count(out.String(), "DSA-7") != 4 || !strings.Contains(out.String(), "true") {
+		t.Fatalf("agreement list:\n%s", out.String())
+	}
+	id := strings.Fields(strings.Split(out.String(), "\n")[1])[0]
+	if err := run(ctx, append([]string{"agreement", "end", "--id", id, "--until", "2026-02-01"}, store...), io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	run(ctx, append([]string{"agreement", "list", "--party", "A81001"}, store...), &out, io.Discard)
+	if !strings.Contains(out.String(), "2026-02-01  false") {
+		t.Fatalf("ended agreement:\n%s", out.String())
+	}
+}

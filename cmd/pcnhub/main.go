@@ -34,6 +34,8 @@ Usage:
   pcnhub group set --name NAME ODS…            set an organisation group's members
   pcnhub group list                            list organisation groups
   pcnhub gpconnect enable|disable|status --practice ODS   GP Connect switches
+  pcnhub endpoint add|list|remove              the endpoint directory (where other organisations answer GP Connect)
+  pcnhub agreement add|list|end                data sharing agreements between organisations
   pcnhub gpconnect token [--scope S]           a test token with the assurance identity
   pcnhub book import|validate FILE             apply (or only check) a practice's appointment book, YAML or JSON
   pcnhub book export --practice ODS [FILE]     write a practice's appointment book
@@ -97,6 +99,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdReport(ctx, rest, stdout, stderr)
 	case "book":
 		return cmdBook(ctx, rest, stdout, stderr)
+	case "endpoint":
+		return cmdEndpoint(ctx, rest, stdout, stderr)
+	case "agreement":
+		return cmdAgreement(ctx, rest, stdout, stderr)
 	case "schedule":
 		return cmdSchedule(ctx, rest, stdout, stderr)
 	case "gpad":

@@ -24,6 +24,7 @@ package assurance
 import (
 	"github.com/pcnhub/pcnhub"
 	"github.com/pcnhub/pcnhub/seed"
+	"github.com/pcnhub/pcnhub/spine"
 )
 
 // Name is the name of the data set, as given to `pcnhub serve --seed`.
@@ -124,6 +125,7 @@ func Dataset() seed.Dataset {
 		Name:          Name,
 		Organisations: organisations(),
 		Groups:        groups(),
+		Agreements:    agreements(),
 		Practitioners: practitioners(),
 		Locations:     locations(),
 		Patients: func(yield func(pcnhub.ODSCode, pcnhub.Patient) bool) {
@@ -329,4 +331,18 @@ func locations() []seed.Location {
 		loc(10, ORG3, SIT3, "Assurance Practice 3 Video Consulting Room", sit3(), "0115 496 0010"),
 		loc(11, ORG3, SIT3, "Assurance Practice 3 Community Room", sit3(), "0115 496 0011"),
 	}
+}
+
+// agreements let the assurance consumer use the three practices'
+// appointment books and records: the Spine Secure Proxy would refuse the
+// scenarios without one, and so does the provider.
+func agreements() []spine.Agreement {
+	var out []spine.Agreement
+	for _, org := range []pcnhub.ODSCode{ORG1, ORG2, ORG3} {
+		for _, c := range []spine.Capability{spine.Appointments, spine.CareRecord} {
+			out = append(out, spine.Agreement{Provider: org, Consumer: Consumer, Capability: c,
+				From: pcnhub.Date{Year: 2020, Month: 1, Day: 1}, Reference: "GP Connect provider assurance"})
+		}
+	}
+	return out
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/pcnhub/pcnhub"
 	"github.com/pcnhub/pcnhub/seed"
+	"github.com/pcnhub/pcnhub/spine"
 )
 
 const (
@@ -98,6 +99,7 @@ func Dataset() seed.Dataset {
 		Patients:      patientRecords,
 		People:        people,
 		Books:         Books(),
+		Agreements:    agreements(),
 		BookWeeks:     BookWeeks,
 		BankHolidays:  BankHolidays,
 		Appointments:  appointments,
@@ -448,4 +450,33 @@ func people(yield func(pcnhub.Person) bool) {
 			return
 		}
 	}
+}
+
+// agreements are the Riverside PCN data sharing agreement, from April
+// 2026: every practice and the hub share their appointment books with each
+// other and with NHS 111, and the practices share their patients' records
+// with the hub's clinicians. (NHS 111 shares nothing: it holds no books.)
+func agreements() []spine.Agreement {
+	from := pcnhub.Date{Year: 2026, Month: 4, Day: 1}
+	const ref = "Riverside PCN data sharing agreement 2026"
+	members := []pcnhub.ODSCode{hubODS}
+	for _, p := range practices {
+		members = append(members, p.ods)
+	}
+	var out []spine.Agreement
+	add := func(provider, consumer pcnhub.ODSCode, c spine.Capability) {
+		out = append(out, spine.Agreement{Provider: provider, Consumer: consumer, Capability: c, From: from, Reference: ref})
+	}
+	for _, provider := range members {
+		for _, consumer := range members {
+			if provider != consumer {
+				add(provider, consumer, spine.Appointments)
+			}
+		}
+		add(provider, nhs111ODS, spine.Appointments)
+		if provider != hubODS {
+			add(provider, hubODS, spine.CareRecord)
+		}
+	}
+	return out
 }
