@@ -21,7 +21,9 @@ import (
 
 	"github.com/pcnhub/pcnhub"
 	"github.com/pcnhub/pcnhub/duty"
+	"github.com/pcnhub/pcnhub/hub"
 	"github.com/pcnhub/pcnhub/sqlstore"
+	"github.com/pcnhub/pcnhub/staff"
 )
 
 // Server is pcnhub's HTTP handler.
@@ -29,6 +31,14 @@ type Server struct {
 	// Calendar holds the bank holidays of the duty reports (default:
 	// England and Wales 2026–2027).
 	Calendar duty.Calendar
+	// Hub, when set, answers the consumer API (federated search, booking
+	// across organisations).
+	Hub *hub.Hub
+	// BaseURL is the scheme and host this server is reached on ("":
+	// unknown); https makes cookies Secure.
+	BaseURL string
+	// Clock is the time of sessions and tokens (default: the system's).
+	Clock pcnhub.Clock
 
 	store    *sqlstore.Store
 	log      *slog.Logger
@@ -57,8 +67,9 @@ func New(store *sqlstore.Store, log *slog.Logger, reg *prometheus.Registry) *Ser
 	s.mux.HandleFunc("GET /readyz", s.readyz)
 	s.mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	s.mux.HandleFunc("GET /{$}", s.home)
-	s.mux.HandleFunc("GET /api/reports/111", s.report111)
-	s.mux.HandleFunc("GET /api/reports/enhanced-access", s.reportEA)
+	s.mux.HandleFunc("GET /api/reports/111", s.api(staff.ViewReports, func(w http.ResponseWriter, r *http.Request, _ *staff.Principal) { s.report111(w, r) }))
+	s.mux.HandleFunc("GET /api/reports/enhanced-access", s.api(staff.ViewReports, func(w http.ResponseWriter, r *http.Request, _ *staff.Principal) { s.reportEA(w, r) }))
+	s.routesAPI()
 	s.handler = s.observe(s.mux)
 	return s
 }
@@ -225,14 +236,21 @@ func (s *Server) reportEA(w http.ResponseWriter, r *http.Request) {
 	json.NewEncoder(w).Encode(rows)
 }
 
-// fail answers an error as plain text: the safe message for application
-// errors; internal errors are logged and answered generically.
+// fail is the one place an error becomes an answer: JSON
+// ({"error": {"code", "message"}}) on the API, plain text elsewhere; the
+// safe message for application errors, and for internal errors a generic
+// one (the error itself is logged, never sent).
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	code := pcnhub.ErrorCode(err)
 	status := map[string]int{pcnhub.EINVALID: 400, pcnhub.EUNAUTHORIZED: 401, pcnhub.EFORBIDDEN: 403,
-		pcnhub.ENOTFOUND: 404, pcnhub.ECONFLICT: 409, pcnhub.ENOTIMPLEMENTED: 501}[pcnhub.ErrorCode(err)]
+		pcnhub.ENOTFOUND: 404, pcnhub.ECONFLICT: 409, pcnhub.ENOTIMPLEMENTED: 501}[code]
 	if status == 0 {
-		status = 500
+		status, code = 500, pcnhub.EINTERNAL
 		s.log.Error("internal error", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	if strings.HasPrefix(r.URL.Path, "/api/") {
+		writeJSON(w, status, map[string]any{"error": map[string]string{"code": code, "message": pcnhub.ErrorMessage(err)}})
+		return
 	}
 	http.Error(w, pcnhub.ErrorMessage(err), status)
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/pcnhub/pcnhub"
 	"github.com/pcnhub/pcnhub/server"
 	"github.com/pcnhub/pcnhub/sqlstore/sqltest"
+	"github.com/pcnhub/pcnhub/staff"
 )
 
 // /readyz follows the database: ready while it answers, 503 once it is gone;
@@ -63,8 +64,15 @@ func TestReport111Endpoint(t *testing.T) {
 		Name: "Riverside", ListSize: 6000, Hosted: true}); err != nil {
 		t.Fatal(err)
 	}
-	rec := httptest.NewRecorder()
-	srv.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/api/reports/111?from=2026-11-23&to=2026-11-29", nil))
+	token := apiToken(t, store, "A99991", staff.PracticeManager)
+	get := func(path string) *httptest.ResponseRecorder {
+		rec := httptest.NewRecorder()
+		req := httptest.NewRequest(http.MethodGet, path, nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		srv.ServeHTTP(rec, req)
+		return rec
+	}
+	rec := get("/api/reports/111?from=2026-11-23&to=2026-11-29")
 	var got struct {
 		Days []struct {
 			Date      string
@@ -79,13 +87,11 @@ func TestReport111Endpoint(t *testing.T) {
 	if len(got.Days) != 5 || got.Days[0].Required != 2 || got.Days[0].Shortfall != 2 || got.ShortDays != 5 {
 		t.Fatalf("report %+v", got)
 	}
-	rec = httptest.NewRecorder()
-	srv.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/api/reports/enhanced-access?from=2026-11-23&to=2026-11-29", nil))
+	rec = get("/api/reports/enhanced-access?from=2026-11-23&to=2026-11-29")
 	if rec.Code != 200 || strings.TrimSpace(rec.Body.String()) != "[]" {
 		t.Fatalf("enhanced access without hubs: %d %s", rec.Code, rec.Body.String())
 	}
-	rec = httptest.NewRecorder()
-	srv.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/api/reports/111?from=2026-02-30", nil))
+	rec = get("/api/reports/111?from=2026-02-30")
 	if rec.Code != 400 || !strings.Contains(rec.Body.String(), "does not exist") {
 		t.Fatalf("bad date: %d %s", rec.Code, rec.Body.String())
 	}

@@ -32,15 +32,15 @@ func (c Capability) Valid() bool { return slices.Contains(Capabilities, c) }
 // Consumer from From to Until (inclusive dates; zero Until: open-ended).
 // Agreements are one-way; the usual PCN agreement is recorded both ways.
 type Agreement struct {
-	ID         int64
-	Provider   pcnhub.ODSCode
-	Consumer   pcnhub.ODSCode
-	Capability Capability
-	From       pcnhub.Date
-	Until      pcnhub.Date
-	Reference  string // the signed agreement's reference, for people
-	Created    time.Time
-	CreatedBy  string
+	ID         int64          `json:"id"`
+	Provider   pcnhub.ODSCode `json:"provider"`
+	Consumer   pcnhub.ODSCode `json:"consumer"`
+	Capability Capability     `json:"capability"`
+	From       pcnhub.Date    `json:"from"`
+	Until      pcnhub.Date    `json:"until,omitzero"`
+	Reference  string         `json:"reference,omitempty"` // the signed agreement's reference, for people
+	Created    time.Time      `json:"created,omitzero"`
+	CreatedBy  string         `json:"createdBy,omitempty"`
 }
 
 // InForce reports whether the agreement covers day d.
@@ -120,12 +120,12 @@ func (s Service) Valid() bool { return s == ServiceGPConnect || s == ServiceStru
 // service root and ASID, as SDS would give them (gpconnect.md §1.1,
 // nhs-interop.md §6.2). Hosted endpoints are this deployment's own.
 type Endpoint struct {
-	ODS     pcnhub.ODSCode
-	Service Service
-	URL     string // service root, no trailing slash
-	ASID    pcnhub.ASID
-	Hosted  bool
-	Updated time.Time
+	ODS     pcnhub.ODSCode `json:"ods"`
+	Service Service        `json:"service"`
+	URL     string         `json:"url"` // service root, no trailing slash
+	ASID    pcnhub.ASID    `json:"asid"`
+	Hosted  bool           `json:"hosted"`
+	Updated time.Time      `json:"updated,omitzero"`
 }
 
 // Validate checks an endpoint before it is stored (EINVALID).
