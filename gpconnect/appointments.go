@@ -219,6 +219,9 @@ func (p *Provider) bookAppointment(rq *request) (*response, error) {
 	}
 	pt, err := p.patientOfPractice(rq, req.patientID)
 	if err != nil {
+		if code := pcnhub.ErrorCode(err); code == pcnhub.EINTERNAL || code == "" {
+			return nil, err // a failure here, not a bad request
+		}
 		return nil, spineError(SpineInvalidResource, "the patient participant Patient/%s is not a patient of %s", req.patientID, rq.practice.ODS)
 	}
 	slots, err := p.Store.SlotsByID(rq.ctx, req.slotIDs)

@@ -264,8 +264,18 @@ func (p *Provider) checkSharing(rq *request, ods pcnhub.ODSCode, capability stri
 	if rq.interaction.id == IDMetadata {
 		return nil
 	}
+	// The Spine Secure Proxy ties Ssp-From to the sending organisation;
+	// without it in front, this is where a consumer claiming another
+	// organisation (the practice itself, say) is caught.
 	consumer := rq.claims.OrganisationODS
-	if consumer == ods {
+	from := rq.r.Header.Get("Ssp-From")
+	known, err := p.Store.OrganisationByODS(rq.ctx, consumer)
+	switch {
+	case err == nil && known.ASID != "" && string(known.ASID) != from:
+		return spineError(SpineAccessDenied, "Ssp-From %s is not the ASID of the requesting organisation %s", from, consumer)
+	case err != nil && pcnhub.ErrorCode(err) != pcnhub.ENOTFOUND:
+		return err
+	case consumer == ods:
 		return nil
 	}
 	today := pcnhub.DateOf(p.Clock.Now().In(pcnhub.London))

@@ -36,7 +36,7 @@ func TestDataSharingAgreements(t *testing.T) {
 				t.Fatal(err)
 			}
 			as := func(scope string, c call) call {
-				c.header = map[string]string{"Authorization": tokenFor(other, scope)}
+				c.header = map[string]string{"Authorization": tokenFor(other, scope), "Ssp-From": "200000000999"}
 				return c
 			}
 			slots := as("organization/*.read", call{method: "GET", interaction: gpconnect.IDSearchSlots,
@@ -47,6 +47,11 @@ func TestDataSharingAgreements(t *testing.T) {
 
 			e.outcome(e.do(slots), 403, gpconnect.SpineNoOrganisationalConsent)
 			e.outcome(e.do(patient), 403, gpconnect.SpineNoOrganisationalConsent)
+			// Claiming to be the practice itself, from another system's
+			// ASID, does not get round the check.
+			self := patient
+			self.header = map[string]string{"Authorization": tokenFor(assurance.ORG1, "patient/*.read"), "Ssp-From": "200000000999"}
+			e.outcome(e.do(self), 403, gpconnect.SpineAccessDenied)
 			if r := e.do(meta); r.status != 200 {
 				t.Fatalf("metadata without an agreement: %d", r.status)
 			}
@@ -87,6 +92,11 @@ func TestDataSharingAgreements(t *testing.T) {
 			}
 			if refused != 4 {
 				t.Fatalf("%d refusals audited, want 4", refused)
+			}
+			// The practice itself, from its own ASID, needs no agreement.
+			self.header["Ssp-From"] = providerASID
+			if r := e.do(self); r.status != 200 {
+				t.Fatalf("the practice as its own consumer: %d %s", r.status, r.body)
 			}
 		})
 	}

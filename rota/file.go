@@ -185,7 +185,7 @@ func Encode(b *Book, f Format) ([]byte, error) {
 	if c, err := pcnhub.ParseODSCode(org); err != nil || string(c) != org {
 		org = "an organisation" // not an ODS code: keep it out of the comment line
 	}
-	fmt.Fprintf(&buf, "# Appointment book of %s: pcnhub book import validates it before it changes anything.\n", org)
+	fmt.Fprintf(&buf, "# Appointment book of %s: pcnhub rota import validates it before it changes anything.\n", org)
 	// The YAML is built from the JSON encoding (same field names, same
 	// order), so that the style of every string is ours to choose:
 	// yaml.Node.Encode would round-trip through YAML text and fail on the

@@ -11,6 +11,7 @@ import (
 	"github.com/pcnhub/pcnhub/rota"
 	"github.com/pcnhub/pcnhub/schedule"
 	"github.com/pcnhub/pcnhub/spine"
+	"github.com/pcnhub/pcnhub/staff"
 )
 
 // Dataset is a complete set of organisations, people and records.
@@ -66,6 +67,16 @@ type Dataset struct {
 	// Agreements are data sharing agreements; Load adds each one not yet
 	// stored (same parties, capability and dates).
 	Agreements []spine.Agreement
+
+	// Staff are staff users with their password; Load adds each one whose
+	// user name is not taken (an existing user is left as it is).
+	Staff []StaffUser
+}
+
+// StaffUser is a staff user of a data set and their password.
+type StaffUser struct {
+	staff.User
+	Password string
 }
 
 // GPADMapping maps a slot type of the organisation OrgODS (GPAD).

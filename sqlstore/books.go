@@ -132,7 +132,7 @@ func (s *Store) ExtendBooks(ctx context.Context, only pcnhub.ODSCode, opts BookO
 		return nil, fmt.Errorf("extend books: %w", err)
 	}
 	if only != "" && len(codes) == 0 {
-		return nil, pcnhub.Errorf(pcnhub.ENOTFOUND, "%s has no appointment book; import one with pcnhub book import", only)
+		return nil, pcnhub.Errorf(pcnhub.ENOTFOUND, "%s has no appointment book; import one with pcnhub rota import", only)
 	}
 	var out []BookResult
 	var errs []error

@@ -13,12 +13,13 @@ import (
 	"github.com/pcnhub/pcnhub/schedule"
 	"github.com/pcnhub/pcnhub/seed"
 	"github.com/pcnhub/pcnhub/spine"
+	"github.com/pcnhub/pcnhub/staff"
 )
 
 // LoadStats counts what loading a data set did.
 type LoadStats struct {
-	Organisations, Groups, Practitioners, Locations, Schedules, Books, Agreements int
-	Patients, People, Slots, Appointments                                         UpsertStats
+	Organisations, Groups, Practitioners, Locations, Schedules, Books, Agreements, Staff int
+	Patients, People, Slots, Appointments                                                UpsertStats
 }
 
 // LoadDataset writes a data set idempotently: organisations by ODS code,
@@ -179,6 +180,21 @@ func (s *Store) LoadDataset(ctx context.Context, d seed.Dataset, actor string) (
 			}
 			st.Agreements++
 		}
+	}
+	for _, su := range d.Staff {
+		if _, err := s.StaffUserByName(ctx, su.Username); err == nil {
+			continue
+		} else if pcnhub.ErrorCode(err) != pcnhub.ENOTFOUND {
+			return st, err
+		}
+		u := su.User
+		if !u.Service {
+			u.PasswordHash = staff.HashPassword(su.Password)
+		}
+		if err := s.CreateStaffUser(ctx, &u); err != nil {
+			return st, fmt.Errorf("seed %s: %w", d.Name, err)
+		}
+		st.Staff++
 	}
 	if len(d.Books) > 0 {
 		holidays := map[pcnhub.Date]bool{}

@@ -34,11 +34,12 @@ Usage:
   pcnhub group set --name NAME ODS…            set an organisation group's members
   pcnhub group list                            list organisation groups
   pcnhub gpconnect enable|disable|status --practice ODS   GP Connect switches
+  pcnhub staff add|grant|password|token|list   staff users, their roles and API tokens
   pcnhub endpoint add|list|remove              the endpoint directory (where other organisations answer GP Connect)
   pcnhub agreement add|list|end                data sharing agreements between organisations
   pcnhub gpconnect token [--scope S]           a test token with the assurance identity
-  pcnhub book import|validate FILE             apply (or only check) a practice's appointment book, YAML or JSON
-  pcnhub book export --practice ODS [FILE]     write a practice's appointment book
+  pcnhub rota import|validate FILE             apply (or only check) a practice's appointment book, YAML or JSON
+  pcnhub rota export --practice ODS [FILE]     write a practice's appointment book
   pcnhub schedule extend [--weeks N]           generate every book's slots N weeks ahead (idempotent)
   pcnhub report 111 [--from D --to D]          the NHS 111 direct-booking duty per practice and day
   pcnhub report ea [--from D --to D]           the hub's enhanced-access minutes per week
@@ -97,10 +98,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdGPConnect(ctx, rest, stdout, stderr)
 	case "report":
 		return cmdReport(ctx, rest, stdout, stderr)
-	case "book":
-		return cmdBook(ctx, rest, stdout, stderr)
+	case "rota":
+		return cmdRota(ctx, rest, stdout, stderr)
 	case "endpoint":
 		return cmdEndpoint(ctx, rest, stdout, stderr)
+	case "staff":
+		return cmdStaff(ctx, rest, stdin, stdout, stderr)
 	case "agreement":
 		return cmdAgreement(ctx, rest, stdout, stderr)
 	case "schedule":
@@ -130,6 +133,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	return usageError(fmt.Sprintf("unknown command %q; run pcnhub --help", cmd))
 }
+
+// stdin is where commands read secrets (passwords); tests replace it.
+var stdin io.Reader = os.Stdin
 
 type usageError string
 

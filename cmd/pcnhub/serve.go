@@ -17,10 +17,13 @@ import (
 	"github.com/pcnhub/pcnhub"
 	"github.com/pcnhub/pcnhub/duty"
 	"github.com/pcnhub/pcnhub/gpconnect"
+	"github.com/pcnhub/pcnhub/gpconnect/client"
+	"github.com/pcnhub/pcnhub/hub"
 	"github.com/pcnhub/pcnhub/seed"
 	"github.com/pcnhub/pcnhub/seed/assurance"
 	"github.com/pcnhub/pcnhub/seed/demo"
 	"github.com/pcnhub/pcnhub/server"
+	"github.com/pcnhub/pcnhub/spine"
 	"github.com/pcnhub/pcnhub/sqlstore"
 )
 
@@ -53,6 +56,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	holidays := f.String("bank-holidays", "", "bank holidays for the duty reports, comma-separated YYYY-MM-DD (default: England and Wales 2026–2027)")
 	extendEvery := f.String("extend-every", "1h", "how often to generate the appointment books' slots ahead (0: never)")
 	weeks := f.Int("weeks", defaultWeeks, "how many weeks ahead the appointment books' slots are published")
+	timeout := f.String("provider-timeout", "3s", "how long a federated search waits for each practice's provider")
 	baseURL := f.String("base-url", "", "scheme and host by which consumers reach this server, for Location headers (default: from each request)")
 	sf := addStoreFlags(f)
 	lf := addLogFlags(f)
@@ -65,6 +69,10 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	grace, err := time.ParseDuration(*shutdown)
 	if err != nil {
 		return usageError(fmt.Sprintf("--shutdown-timeout %q: %v", *shutdown, err))
+	}
+	providerTimeout, err := time.ParseDuration(*timeout)
+	if err != nil || providerTimeout <= 0 {
+		return usageError(fmt.Sprintf("--provider-timeout %q: a duration such as 3s", *timeout))
 	}
 	every, err := time.ParseDuration(*extendEvery)
 	if err != nil || every < 0 {
@@ -103,11 +111,15 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return fmt.Errorf("listen on %s: %w", *addr, err)
 	}
 	reg := prometheus.NewRegistry()
-	handler := server.New(store, log, reg)
-	handler.Calendar = cal
-	handler.Handle("/{ods}"+gpconnect.RootPrefix+"/", &gpconnect.Provider{Store: store, Clock: pcnhub.SystemClock{}, Log: log,
-		SoftwareName: "pcnhub", SoftwareVersion: version, SoftwareRelease: releaseDate, BaseURL: *baseURL,
-		Observe: handler.GPConnectObserver(reg)})
+	// This deployment's own address, for the service roots of the
+	// practices it hosts: the hub reaches them over GP Connect like any
+	// other provider.
+	self := *baseURL
+	if self == "" {
+		self = "http://" + loopbackAddr(ln.Addr())
+	}
+	handler := newHandler(store, log, reg, deployment{calendar: cal, self: self, publicBase: *baseURL,
+		providerTimeout: providerTimeout, clock: pcnhub.SystemClock{}})
 	srv := &http.Server{
 		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -199,4 +211,40 @@ func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	defer store.Close()
 	fmt.Fprintf(stdout, "schema up to date (%s)\n", store.Dialect())
 	return nil
+}
+
+// loopbackAddr is host:port of a listener, with an unspecified host
+// (":8080", "[::]:8080") replaced by 127.0.0.1 so that it can be called.
+func loopbackAddr(a net.Addr) string {
+	host, port, err := net.SplitHostPort(a.String())
+	if err != nil {
+		return a.String()
+	}
+	if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() {
+		host = "127.0.0.1"
+	}
+	return net.JoinHostPort(host, port)
+}
+
+// deployment is how one pcnhub server is set up.
+type deployment struct {
+	calendar        duty.Calendar
+	self            string // scheme and host this server is reached on (hosted service roots)
+	publicBase      string // the --base-url of Location headers; "": from each request
+	providerTimeout time.Duration
+	clock           pcnhub.Clock
+}
+
+// newHandler assembles a pcnhub server: the operational endpoints, the
+// staff API with the hub as consumer, and every hosted practice's GP
+// Connect provider.
+func newHandler(store *sqlstore.Store, log *slog.Logger, reg *prometheus.Registry, d deployment) *server.Server {
+	handler := server.New(store, log, reg)
+	handler.Calendar, handler.BaseURL, handler.Clock = d.calendar, d.self, d.clock
+	handler.Hub = &hub.Hub{Directory: store, Register: &spine.Register{Store: store}, BaseURL: d.self, Timeout: d.providerTimeout,
+		Clock: d.clock, Client: &client.Client{HTTP: &http.Client{Timeout: 2 * d.providerTimeout}, Clock: d.clock.Now}}
+	handler.Handle("/{ods}"+gpconnect.RootPrefix+"/", &gpconnect.Provider{Store: store, Clock: d.clock, Log: log,
+		SoftwareName: "pcnhub", SoftwareVersion: version, SoftwareRelease: releaseDate, BaseURL: d.publicBase,
+		Observe: handler.GPConnectObserver(reg)})
+	return handler
 }

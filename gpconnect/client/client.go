@@ -2,6 +2,10 @@
 // provider's service root the way the NHS GP Connect Appointment Checker
 // does (assurance.md Part C §1.2), with a fresh unsigned JWT and the Ssp
 // headers on every call, and decodes the answers with package fhir.
+// Besides the CapabilityStatement and slot search it finds and registers
+// patients (patients.go) and books, reads, amends, cancels and lists
+// appointments (appointments.go). Only GETs are ever retried; a provider's
+// refusal is a *ProviderError whose Spine code IsSpineCode tests.
 package client
 
 import (
@@ -246,6 +250,14 @@ type response struct {
 // do makes one interaction, retrying GETs on transport errors and
 // 502/503/504. A non-2xx answer is a *ProviderError.
 func (c *Client) do(ctx context.Context, method string, ep Endpoint, path, rawQuery, interaction, scope string, body []byte) (*response, error) {
+	return c.doWith(ctx, method, ep, path, rawQuery, interaction, scope, body, nil)
+}
+
+// doWith is do with extra request headers (If-Match). Only a GET is ever
+// sent more than once: a POST or PUT that failed in transit, or was
+// answered 502/503/504, may still have been applied by the provider, so
+// it is reported and never repeated.
+func (c *Client) doWith(ctx context.Context, method string, ep Endpoint, path, rawQuery, interaction, scope string, body []byte, extra http.Header) (*response, error) {
 	u := strings.TrimRight(ep.Base, "/") + path
 	if rawQuery != "" {
 		u += "?" + rawQuery
@@ -266,7 +278,7 @@ func (c *Client) do(ctx context.Context, method string, ep Endpoint, path, rawQu
 		hc = http.DefaultClient
 	}
 	for attempt := 0; ; attempt++ {
-		resp, err := c.once(ctx, hc, method, u, ep, interaction, scope, body)
+		resp, err := c.once(ctx, hc, method, u, ep, interaction, scope, body, extra)
 		retryable := err != nil && ctx.Err() == nil
 		if err == nil {
 			switch resp.status {
@@ -294,7 +306,7 @@ func (c *Client) do(ctx context.Context, method string, ep Endpoint, path, rawQu
 	}
 }
 
-func (c *Client) once(ctx context.Context, hc *http.Client, method, u string, ep Endpoint, interaction, scope string, body []byte) (*response, error) {
+func (c *Client) once(ctx context.Context, hc *http.Client, method, u string, ep Endpoint, interaction, scope string, body []byte, extra http.Header) (*response, error) {
 	var rd io.Reader
 	if body != nil {
 		rd = bytes.NewReader(body)
@@ -316,6 +328,11 @@ func (c *Client) once(ctx context.Context, hc *http.Client, method, u string, ep
 	req.Header.Set("Cache-Control", "no-cache")
 	if body != nil {
 		req.Header.Set("Content-Type", fhir.MIMEJSON+";charset=utf-8")
+	}
+	for k, vs := range extra {
+		for _, v := range vs {
+			req.Header.Add(k, v)
+		}
 	}
 	resp, err := hc.Do(req)
 	if err != nil {

@@ -13,10 +13,12 @@ package demo
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/pcnhub/pcnhub"
 	"github.com/pcnhub/pcnhub/seed"
 	"github.com/pcnhub/pcnhub/spine"
+	"github.com/pcnhub/pcnhub/staff"
 )
 
 const (
@@ -100,6 +102,7 @@ func Dataset() seed.Dataset {
 		People:        people,
 		Books:         Books(),
 		Agreements:    agreements(),
+		Staff:         staffUsers(),
 		BookWeeks:     BookWeeks,
 		BankHolidays:  BankHolidays,
 		Appointments:  appointments,
@@ -479,4 +482,40 @@ func agreements() []spine.Agreement {
 		}
 	}
 	return out
+}
+
+// DemoPassword is the password of every demo staff user. The data are
+// synthetic; never use it anywhere else.
+const DemoPassword = "riverside-demo-2026"
+
+// staffUsers are the demo's staff: a receptionist and a practice manager
+// at Riverside Medical Centre, the hub's receptionist, clinician and
+// manager, an NHS 111 call handler and an administrator.
+func staffUsers() []seed.StaffUser {
+	var hubGP, riversideGP pcnhub.Practitioner
+	for _, p := range practitioners() {
+		if p.OrgODS == hubODS && p.JobRoleCode == roleSessional && hubGP.ID == 0 {
+			hubGP = p.Practitioner
+		}
+		if p.OrgODS == practices[0].ods && p.JobRoleCode == roleGP && riversideGP.ID == 0 {
+			riversideGP = p.Practitioner
+		}
+	}
+	user := func(name, display string, sds string, ms ...staff.Membership) seed.StaffUser {
+		fields := strings.Fields(display)
+		return seed.StaffUser{Password: DemoPassword, User: staff.User{Username: name, DisplayName: display, SDSUserID: sds,
+			Family: fields[len(fields)-1], Given: strings.Join(fields[:len(fields)-1], " "), Memberships: ms}}
+	}
+	m := func(ods pcnhub.ODSCode, r staff.Role) staff.Membership { return staff.Membership{OrgODS: ods, Role: r} }
+	return []seed.StaffUser{
+		user("rosa.reception", "Rosa Okafor", "", m(practices[0].ods, staff.Receptionist)),
+		user("pm.riverside", "Helen Marsh", "", m(practices[0].ods, staff.PracticeManager)),
+		user("gp.riverside", strings.Join(riversideGP.Name.Given, " ")+" "+riversideGP.Name.Family, riversideGP.SDSUserID,
+			m(practices[0].ods, staff.Clinician), m(hubODS, staff.Clinician)),
+		user("hub.reception", "Tom Reilly", "", m(hubODS, staff.Receptionist)),
+		user("hub.clinician", strings.Join(hubGP.Name.Given, " ")+" "+hubGP.Name.Family, hubGP.SDSUserID, m(hubODS, staff.Clinician)),
+		user("hub.manager", "Priya Nair", "", m(hubODS, staff.HubManager)),
+		user("nhs111.handler", "Sam Evans", "", m(nhs111ODS, staff.CallHandler)),
+		user("admin", "PCN Administrator", "", m(hubODS, staff.Administrator)),
+	}
 }

@@ -50,26 +50,26 @@ func TestBookCommands(t *testing.T) {
 		t.Fatal(err)
 	}
 	var out bytes.Buffer
-	if err := run(ctx, append([]string{"book", "validate", file}, store...), &out, io.Discard); err != nil ||
+	if err := run(ctx, append([]string{"rota", "validate", file}, store...), &out, io.Discard); err != nil ||
 		!strings.Contains(out.String(), "is valid (1 session)") {
 		t.Fatalf("validate: %v %q", err, out.String())
 	}
 	out.Reset()
-	if err := run(ctx, append([]string{"book", "import", file, "--dry-run", "--weeks", "1"}, store...), &out, io.Discard); err != nil ||
+	if err := run(ctx, append([]string{"rota", "import", file, "--dry-run", "--weeks", "1"}, store...), &out, io.Discard); err != nil ||
 		!strings.Contains(out.String(), "dry run, nothing written") {
 		t.Fatalf("dry run: %v %q", err, out.String())
 	}
-	if err := run(ctx, append([]string{"book", "export", "--practice", "B82617"}, store...), io.Discard, io.Discard); pcnhub.ErrorCode(err) != pcnhub.ENOTFOUND {
+	if err := run(ctx, append([]string{"rota", "export", "--practice", "B82617"}, store...), io.Discard, io.Discard); pcnhub.ErrorCode(err) != pcnhub.ENOTFOUND {
 		t.Fatalf("export before any import: %v", err)
 	}
 	out.Reset()
-	if err := run(ctx, append([]string{"book", "import", file, "--weeks", "2"}, store...), &out, io.Discard); err != nil ||
+	if err := run(ctx, append([]string{"rota", "import", file, "--weeks", "2"}, store...), &out, io.Discard); err != nil ||
 		!strings.Contains(out.String(), "B82617: 1 session,") || !strings.Contains(out.String(), "— done") {
 		t.Fatalf("import: %v %q", err, out.String())
 	}
 	// Export as JSON; the export reads back as the same (normalized) book.
 	jsonFile := filepath.Join(dir, "b82617.json")
-	if err := run(ctx, append([]string{"book", "export", "--practice", "B82617", jsonFile}, store...), io.Discard, io.Discard); err != nil {
+	if err := run(ctx, append([]string{"rota", "export", "--practice", "B82617", jsonFile}, store...), io.Discard, io.Discard); err != nil {
 		t.Fatal(err)
 	}
 	exported, err := os.ReadFile(jsonFile)
@@ -92,7 +92,7 @@ func TestBookCommands(t *testing.T) {
 		t.Fatalf("exported book differs:\n%s\nwant\n%s", b, a)
 	}
 	out.Reset()
-	if err := run(ctx, append([]string{"book", "import", jsonFile, "--weeks", "2"}, store...), &out, io.Discard); err != nil ||
+	if err := run(ctx, append([]string{"rota", "import", jsonFile, "--weeks", "2"}, store...), &out, io.Discard); err != nil ||
 		!strings.Contains(out.String(), "0 new, 0 updated, 0 removed — already up to date") {
 		t.Fatalf("re-import of the export: %v %q", err, out.String())
 	}
@@ -114,7 +114,7 @@ func TestBookCommands(t *testing.T) {
 	bad = strings.Replace(bad, "location: Assurance Practice 1 Main Surgery", "location: The Moon", 1)
 	badFile := filepath.Join(dir, "bad.yaml")
 	os.WriteFile(badFile, []byte(bad), 0o644)
-	err = run(ctx, append([]string{"book", "import", badFile}, store...), io.Discard, io.Discard)
+	err = run(ctx, append([]string{"rota", "import", badFile}, store...), io.Discard, io.Discard)
 	msg := describe(err)
 	if exitCode(err) != 2 || !strings.Contains(msg, "3 problems; nothing was changed") || !strings.Contains(msg, "slots[0].at: no slot starts at 09:00") ||
 		!strings.Contains(msg, `line 3: session "greenhalgh-am": slot_minutes: 25-minute slots do not divide`) ||
@@ -122,17 +122,17 @@ func TestBookCommands(t *testing.T) {
 		t.Fatalf("bad book: exit %d\n%s", exitCode(err), msg)
 	}
 	out.Reset()
-	if err := run(ctx, append([]string{"book", "export", "--practice", "B82617", "--format", "yaml"}, store...), &out, io.Discard); err != nil ||
+	if err := run(ctx, append([]string{"rota", "export", "--practice", "B82617", "--format", "yaml"}, store...), &out, io.Discard); err != nil ||
 		!strings.Contains(out.String(), "slot_minutes: 10") {
 		t.Fatalf("the refused book changed the stored one: %v\n%s", err, out.String())
 	}
 	// A file that is not a book says where.
 	os.WriteFile(badFile, []byte("organisation: B82617\nsessions:\n  - name: x\n    slot_minute: 10\n"), 0o644)
-	err = run(ctx, append([]string{"book", "validate", badFile}, store...), io.Discard, io.Discard)
+	err = run(ctx, append([]string{"rota", "validate", badFile}, store...), io.Discard, io.Discard)
 	if exitCode(err) != 2 || !strings.Contains(describe(err), "line 4") || !strings.Contains(describe(err), "slot_minute") {
 		t.Fatalf("unknown field: %v", err)
 	}
-	if err := run(ctx, append([]string{"book"}, store...), io.Discard, io.Discard); exitCode(err) != 2 {
+	if err := run(ctx, append([]string{"rota"}, store...), io.Discard, io.Discard); exitCode(err) != 2 {
 		t.Fatalf("book without a verb: %v", err)
 	}
 }

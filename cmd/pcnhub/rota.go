@@ -16,31 +16,31 @@ import (
 	"github.com/pcnhub/pcnhub/sqlstore"
 )
 
-const bookUsage = `usage:
-  pcnhub book import FILE [--dry-run] [--weeks N]   validate a book (YAML or JSON) and apply it
-  pcnhub book validate FILE                         check a book against the database; change nothing
-  pcnhub book export --practice ODS [--format yaml|json] [FILE]
+const rotaUsage = `usage:
+  pcnhub rota import FILE [--dry-run] [--weeks N]   validate a book (YAML or JSON) and apply it
+  pcnhub rota validate FILE                         check a book against the database; change nothing
+  pcnhub rota export --practice ODS [--format yaml|json] [FILE]
                                                     write a practice's stored book`
 
 // defaultWeeks is how far ahead books are generated unless told otherwise.
 const defaultWeeks = 6
 
 // cmdBook imports, validates and exports appointment books.
-func cmdBook(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+func cmdRota(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		return usageError(bookUsage)
+		return usageError(rotaUsage)
 	}
 	switch args[0] {
 	case "import", "validate":
-		return cmdBookImport(ctx, args[0], args[1:], stdout, stderr)
+		return cmdRotaImport(ctx, args[0], args[1:], stdout, stderr)
 	case "export":
-		return cmdBookExport(ctx, args[1:], stdout, stderr)
+		return cmdRotaExport(ctx, args[1:], stdout, stderr)
 	}
-	return usageError(bookUsage)
+	return usageError(rotaUsage)
 }
 
-func cmdBookImport(ctx context.Context, verb string, args []string, stdout, stderr io.Writer) error {
-	f := newFlags("book "+verb, "book "+verb+" FILE [flags]", stderr)
+func cmdRotaImport(ctx context.Context, verb string, args []string, stdout, stderr io.Writer) error {
+	f := newFlags("rota "+verb, "rota "+verb+" FILE [flags]", stderr)
 	dryRun := f.Bool("dry-run", false, "validate and show what would change, then change nothing")
 	weeks := f.Int("weeks", defaultWeeks, "generate slots this many weeks ahead")
 	holidays := f.String("bank-holidays", "", "bank holidays, comma-separated YYYY-MM-DD (default: England and Wales 2026–2027)")
@@ -106,8 +106,8 @@ func printBookResult(w io.Writer, r *sqlstore.BookResult) {
 	tw.Flush()
 }
 
-func cmdBookExport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	f := newFlags("book export", "book export --practice ODS [--format yaml|json] [FILE]", stderr)
+func cmdRotaExport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	f := newFlags("rota export", "rota export --practice ODS [--format yaml|json] [FILE]", stderr)
 	practice := f.String("practice", "", "ODS code of the practice or hub (required)")
 	format := f.String("format", "", "yaml or json (default: from FILE's extension, else yaml)")
 	sf := addStoreFlags(f)
@@ -201,7 +201,7 @@ func cmdSchedule(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		printBookResult(stdout, &results[i])
 	}
 	if len(results) == 0 && err == nil {
-		fmt.Fprintln(stdout, "no organisation has an appointment book yet; import one with pcnhub book import FILE")
+		fmt.Fprintln(stdout, "no organisation has an appointment book yet; import one with pcnhub rota import FILE")
 	}
 	fmt.Fprintf(stdout, "took %s\n", time.Since(start).Round(time.Millisecond))
 	return err
