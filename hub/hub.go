@@ -113,6 +113,9 @@ type SlotSearch struct {
 	Channel   string // In-person, Telephone, Video; "" any
 	SlotType  string // exact slot type text; "" any
 	Role      string // SDS job role code or display; "" any
+	// Limit, when positive, keeps only the earliest Limit slots (the
+	// result's Total still counts them all).
+	Limit int
 }
 
 // FoundSlot is one free slot as the practice's provider described it.
@@ -145,6 +148,7 @@ type Unavailable struct {
 // practice), and the practices that did not answer.
 type SearchResult struct {
 	Slots       []FoundSlot   `json:"slots"`
+	Total       int           `json:"total"` // slots found, before any limit
 	Unavailable []Unavailable `json:"unavailable"`
 	Searched    int           `json:"searched"`
 }
@@ -187,13 +191,17 @@ func (h *Hub) SearchSlots(ctx context.Context, p *staff.Principal, q SlotSearch)
 		down  *Unavailable
 	}
 	answers := make([]answer, len(targets))
+	// One deadline for every practice, from now: the search answers
+	// within the timeout (and the merging) however many practices hang.
+	sctx, cancel := context.WithTimeout(ctx, h.timeout())
+	defer cancel()
 	var wg sync.WaitGroup
 	for i, ods := range targets {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			name := h.nameOf(ctx, ods)
-			slots, err := h.searchOne(ctx, c, ods, name, query)
+			slots, err := h.searchOne(sctx, c, ods, name, query)
 			if err != nil {
 				answers[i].down = &Unavailable{Practice: ods, Name: name, Reason: reasonOf(err, h.timeout())}
 				return
@@ -202,24 +210,22 @@ func (h *Hub) SearchSlots(ctx context.Context, p *staff.Principal, q SlotSearch)
 		}()
 	}
 	wg.Wait()
-	res := &SearchResult{Searched: len(targets), Slots: []FoundSlot{}, Unavailable: []Unavailable{}}
+	res := &SearchResult{Searched: len(targets), Unavailable: []Unavailable{}}
+	lists := make([][]FoundSlot, 0, len(answers))
 	for _, a := range answers {
 		if a.down != nil {
 			res.Unavailable = append(res.Unavailable, *a.down)
 		}
-		for _, s := range a.slots {
-			if q.matches(&s) {
-				res.Slots = append(res.Slots, s)
-			}
+		if q.Channel != "" || q.SlotType != "" || q.Role != "" {
+			a.slots = slices.DeleteFunc(a.slots, func(s FoundSlot) bool { return !q.matches(&s) })
 		}
+		lists = append(lists, a.slots) // in practice (ODS) order, so ties go to the lower code
 	}
-	slices.SortStableFunc(res.Slots, func(a, b FoundSlot) int {
-		if c := a.Start.Compare(b.Start); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.Practice, b.Practice)
-	})
-	h.audit(ctx, p, "hub.search-slots", "", "", fmt.Sprintf("%d practices, %d slots, %d unavailable", len(targets), len(res.Slots), len(res.Unavailable)), nil)
+	res.Slots, res.Total = mergeByStart(lists, q.Limit)
+	// A search touches no patient: its audit event need not hold up the
+	// answer (it is still written, in the background).
+	detail := fmt.Sprintf("%d practices, %d slots, %d unavailable", len(targets), res.Total, len(res.Unavailable))
+	go h.audit(context.WithoutCancel(ctx), p, "hub.search-slots", "", "", detail, nil)
 	return res, nil
 }
 
@@ -255,19 +261,94 @@ func (h *Hub) nameOf(ctx context.Context, ods pcnhub.ODSCode) string {
 	return string(ods)
 }
 
-// searchOne searches one practice within the timeout.
+// searchOne searches one practice (ctx carries the search's deadline).
 func (h *Hub) searchOne(ctx context.Context, c *client.Client, ods pcnhub.ODSCode, name string, q client.SlotQuery) ([]FoundSlot, error) {
 	ep, err := h.endpoint(ctx, ods)
 	if err != nil {
 		return nil, err
 	}
-	ctx, cancel := context.WithTimeout(ctx, h.timeout())
-	defer cancel()
-	b, _, err := c.SearchSlots(ctx, ep, q)
+	raw, err := c.SearchSlotsRaw(ctx, ep, q)
 	if err != nil {
 		return nil, err
 	}
-	return Flatten(b, ods, name), nil
+	if slots, err := FlattenJSON(raw, ods, name); err == nil {
+		return sortedByStart(slots), nil
+	}
+	b, err := client.DecodeSlotSearch(raw) // the general way, for anything unexpected
+	if err != nil {
+		return nil, err
+	}
+	return sortedByStart(Flatten(b, ods, name)), nil
+}
+
+// sortedByStart sorts one practice's slots by start (providers usually
+// answer in that order already).
+func sortedByStart(s []FoundSlot) []FoundSlot {
+	if !slices.IsSortedFunc(s, byStart) {
+		slices.SortStableFunc(s, byStart)
+	}
+	return s
+}
+
+func byStart(a, b FoundSlot) int { return a.Start.Compare(b.Start) }
+
+// mergeByStart merges practices' slot lists, each sorted by start, into
+// one sorted by start and then by practice (the order of lists), moving
+// each slot once: a k-way merge over a heap of the lists' heads. With a
+// positive limit it stops after the earliest limit slots. It also returns
+// the number of slots in all the lists.
+func mergeByStart(lists [][]FoundSlot, limit int) ([]FoundSlot, int) {
+	n := 0
+	type head struct {
+		at   int64 // the head's start, Unix nanoseconds
+		list int
+		pos  int
+	}
+	var h []head
+	for i, l := range lists {
+		n += len(l)
+		if len(l) > 0 {
+			h = append(h, head{l[0].Start.UnixNano(), i, 0})
+		}
+	}
+	less := func(a, b head) bool { return a.at < b.at || a.at == b.at && a.list < b.list }
+	down := func(i int) {
+		for {
+			c := 2*i + 1
+			if c >= len(h) {
+				return
+			}
+			if c+1 < len(h) && less(h[c+1], h[c]) {
+				c++
+			}
+			if !less(h[c], h[i]) {
+				return
+			}
+			h[i], h[c] = h[c], h[i]
+			i = c
+		}
+	}
+	for i := len(h)/2 - 1; i >= 0; i-- {
+		down(i)
+	}
+	want := n
+	if limit > 0 && limit < n {
+		want = limit
+	}
+	out := make([]FoundSlot, 0, want)
+	for len(h) > 0 && len(out) < want {
+		top := &h[0]
+		l := lists[top.list]
+		out = append(out, l[top.pos])
+		if top.pos++; top.pos < len(l) {
+			top.at = l[top.pos].Start.UnixNano()
+		} else {
+			h[0] = h[len(h)-1]
+			h = h[:len(h)-1]
+		}
+		down(0)
+	}
+	return out, n
 }
 
 // reasonOf says in a sentence why a practice could not be searched.

@@ -43,8 +43,9 @@ func (s *Server) hubOrFail(w http.ResponseWriter, r *http.Request) *hub.Hub {
 	return s.Hub
 }
 
-// searchSlots (GET /api/slots?from=&to=&group=&practice=…&channel=&slotType=&role=)
-// is the federated free-slot search.
+// searchSlots (GET /api/slots?from=&to=&group=&practice=…&channel=&slotType=&role=&limit=)
+// is the federated free-slot search: the earliest limit slots (default
+// 1,000), with the total found.
 func (s *Server) searchSlots(w http.ResponseWriter, r *http.Request, p *staff.Principal) {
 	h := s.hubOrFail(w, r)
 	if h == nil {
@@ -65,6 +66,15 @@ func (s *Server) searchSlots(w http.ResponseWriter, r *http.Request, p *staff.Pr
 		}
 	}
 	search.Group, search.Channel, search.SlotType, search.Role = q.Get("group"), q.Get("channel"), q.Get("slotType"), q.Get("role")
+	search.Limit = 1000
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 100000 {
+			s.fail(w, r, pcnhub.Errorf(pcnhub.EINVALID, "limit must be 1 to 100000"))
+			return
+		}
+		search.Limit = n
+	}
 	for _, v := range q["practice"] {
 		for _, c := range strings.Split(v, ",") {
 			ods, err := pcnhub.ParseODSCode(strings.TrimSpace(c))

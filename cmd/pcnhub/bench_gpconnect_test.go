@@ -79,3 +79,22 @@ func TestBenchGPConnectSmoke(t *testing.T) {
 		}
 	}
 }
+
+// TestBenchFederatedSmoke runs the federated-search load driver with tiny
+// settings: three providers of 238 slots (one clinician's fortnight) each,
+// a fourth that hangs.
+func TestBenchFederatedSmoke(t *testing.T) {
+	var out, log bytes.Buffer
+	err := run(context.Background(), []string{"bench", "federated", "--providers", "3", "--slots", "200", "--runs", "2",
+		"--delay", "5ms", "--timeout", "500ms"}, &out, &log)
+	if err != nil {
+		t.Fatalf("bench federated: %v\n%s\n%s", err, out.String(), log.String())
+	}
+	text := out.String()
+	for _, want := range []string{"hub search  ", "API search  ", "hub search, one provider hanging", "did not answer within 500ms",
+		"714 ", "aim: hub search p95"} { // 3 × 238 slots found
+		if !strings.Contains(text, want) {
+			t.Errorf("the table lacks %q:\n%s", want, text)
+		}
+	}
+}

@@ -52,6 +52,7 @@ Usage:
   pcnhub bench import [--rows N]               measure import and lookup speed
   pcnhub bench gpconnect [flags]               measure GP Connect slot search and booking
   pcnhub bench books [--weeks 12]              measure generating appointment books and the duty reports
+  pcnhub bench federated [--providers 40]      measure the hub's federated slot search
 
 Run "pcnhub COMMAND --help" for the flags of a command. Every flag has an
 environment twin: --db is PCNHUB_DB, --data-dir is PCNHUB_DATA_DIR, …
@@ -128,8 +129,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return cmdBenchGPConnect(ctx, rest[1:], stdout, stderr)
 		case len(rest) > 0 && rest[0] == "books":
 			return cmdBenchBooks(ctx, rest[1:], stdout, stderr)
+		case len(rest) > 0 && rest[0] == "federated":
+			return cmdBenchFederated(ctx, rest[1:], stdout, stderr)
 		}
-		return usageError("usage: pcnhub bench import [--rows N] | pcnhub bench gpconnect [flags] | pcnhub bench books [flags]")
+		return usageError("usage: pcnhub bench import [--rows N] | pcnhub bench gpconnect [flags] | pcnhub bench books [flags] | pcnhub bench federated [flags]")
 	}
 	return usageError(fmt.Sprintf("unknown command %q; run pcnhub --help", cmd))
 }

@@ -218,6 +218,32 @@ func (c *Client) SearchSlots(ctx context.Context, ep Endpoint, q SlotQuery) (*fh
 	return b, resp.body, nil
 }
 
+// SearchSlotsRaw is SearchSlots without decoding: the body of a
+// successful answer, for a caller with a faster decoder of its own (a
+// refusal is still a *ProviderError). The body may still be an
+// OperationOutcome with a 2xx status; DecodeSlotSearch handles that.
+func (c *Client) SearchSlotsRaw(ctx context.Context, ep Endpoint, q SlotQuery) ([]byte, error) {
+	resp, err := c.do(ctx, http.MethodGet, ep, "/Slot", SlotQueryString(q), gpconnect.IDSearchSlots, scopeOrgRead, nil)
+	if err != nil {
+		return nil, err
+	}
+	return resp.body, nil
+}
+
+// DecodeSlotSearch decodes a slot-search answer's body the general way:
+// the Bundle, or the provider's refusal when it is an OperationOutcome.
+func DecodeSlotSearch(body []byte) (*fhir.Bundle, error) {
+	res, err := decode(&response{status: http.StatusOK, body: body})
+	if err != nil {
+		return nil, err
+	}
+	b, ok := res.(*fhir.Bundle)
+	if !ok {
+		return nil, fmt.Errorf("gpconnect slot search: got a %s, want a Bundle", res.ResourceType())
+	}
+	return b, nil
+}
+
 // SlotQueryString is the query of a slot search, parameters in the
 // order the NHS Appointment Checker sends them (assurance.md Part C
 // §1.2(4)).
