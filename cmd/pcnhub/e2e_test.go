@@ -446,3 +446,58 @@ func TestTwoDeploymentsEndToEnd(t *testing.T) {
 		})
 	}
 }
+
+// The consumer commands drive a running server's API with an API token.
+func TestConsumerCommands(t *testing.T) {
+	ctx := context.Background()
+	d := startDeployment(t, "sqlite", []pcnhub.ODSCode{e2eHub, e2eLocal}, 2*time.Second)
+	d.practice(e2eLocal)
+	d.agree(e2eLocal, e2eHub)
+	nhs, _ := pcnhub.NHSNumberFromPrefix(999_123_457)
+	d.person(pcnhub.Person{NHSNumber: nhs, Name: pcnhub.HumanName{Given: []string{"Beatrice"}, Family: "Ashworth"},
+		BirthDate: pcnhub.Date{Year: 1958, Month: 6, Day: 14}, Gender: pcnhub.GenderFemale, GPPractice: e2eLocal}, true)
+	token := d.user("hub.cli", e2eHub, staff.Receptionist).token
+	api := []string{"--server", d.srv.URL, "--token", token}
+	day := pcnhub.DateOf(time.Now().In(pcnhub.London)).AddDays(2).String()
+
+	var out bytes.Buffer
+	if err := run(ctx, append([]string{"slots", "search", "--practice", string(e2eLocal), "--from", day, "--format", "json"}, api...), &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	var res struct {
+		Slots []struct{ SlotID string }
+		Total int
+	}
+	if err := json.Unmarshal(out.Bytes(), &res); err != nil || res.Total != 11 || len(res.Slots) != 11 {
+		t.Fatalf("slots search: %v %s", err, out.String())
+	}
+	out.Reset()
+	if err := run(ctx, append([]string{"book", "--practice", string(e2eLocal), "--date", day, "--slot", res.Slots[3].SlotID,
+		"--nhs", string(nhs), "--description", "Blood pressure review"}, api...), &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	fields := strings.Fields(out.String())
+	if len(fields) < 3 || fields[0] != "booked" || !strings.Contains(out.String(), "Blood pressure review") {
+		t.Fatalf("book: %q", out.String())
+	}
+	id := fields[2]
+	// The same slot again: no longer free.
+	err := run(ctx, append([]string{"book", "--practice", string(e2eLocal), "--date", day, "--slot", res.Slots[3].SlotID,
+		"--nhs", string(nhs), "--description", "Again"}, api...), io.Discard, io.Discard)
+	if pcnhub.ErrorCode(err) != pcnhub.ECONFLICT {
+		t.Fatalf("booking a taken slot: %v", err)
+	}
+	out.Reset()
+	if err := run(ctx, append([]string{"book", "list", "--nhs", string(nhs), "--practice", string(e2eLocal)}, api...), &out, io.Discard); err != nil ||
+		!strings.Contains(out.String(), id) || !strings.Contains(out.String(), "Riverside PCN Hub") {
+		t.Fatalf("book list: %v %q", err, out.String())
+	}
+	out.Reset()
+	if err := run(ctx, append([]string{"book", "cancel", "--practice", string(e2eLocal), "--id", id, "--reason", "Feeling better"}, api...), &out, io.Discard); err != nil ||
+		!strings.HasPrefix(out.String(), "cancelled appointment "+id) {
+		t.Fatalf("book cancel: %v %q", err, out.String())
+	}
+	if err := run(ctx, []string{"slots", "search", "--server", d.srv.URL, "--token", "pct_nonsense", "--practice", "A99991"}, io.Discard, io.Discard); pcnhub.ErrorCode(err) != pcnhub.EUNAUTHORIZED {
+		t.Fatalf("a bad token: %v", err)
+	}
+}

@@ -35,6 +35,8 @@ Usage:
   pcnhub group list                            list organisation groups
   pcnhub gpconnect enable|disable|status --practice ODS   GP Connect switches
   pcnhub staff add|grant|password|token|list   staff users, their roles and API tokens
+  pcnhub slots search --token T --group G      search free slots across practices (through a server's API)
+  pcnhub book [amend|cancel|list] --token T    book, amend, cancel across practices; a patient's appointments
   pcnhub endpoint add|list|remove              the endpoint directory (where other organisations answer GP Connect)
   pcnhub agreement add|list|end                data sharing agreements between organisations
   pcnhub gpconnect token [--scope S]           a test token with the assurance identity
@@ -105,6 +107,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdEndpoint(ctx, rest, stdout, stderr)
 	case "staff":
 		return cmdStaff(ctx, rest, stdin, stdout, stderr)
+	case "slots":
+		return cmdSlots(ctx, rest, stdout, stderr)
+	case "book":
+		return cmdBooking(ctx, rest, stdout, stderr)
 	case "agreement":
 		return cmdAgreement(ctx, rest, stdout, stderr)
 	case "schedule":

@@ -199,3 +199,39 @@ func TestEndpointAndAgreementCommands(t *testing.T) {
 		t.Fatalf("ended agreement:\n%s", out.String())
 	}
 }
+
+// Staff users from the command line: a person with a password from
+// standard input, a role elsewhere, a token, the list.
+func TestStaffCommands(t *testing.T) {
+	ctx := context.Background()
+	store := []string{"--data-dir", t.TempDir()}
+	if err := run(ctx, append([]string{"seed", "assurance"}, store...), io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	defer func(old io.Reader) { stdin = old }(stdin)
+	stdin = strings.NewReader("too short\n")
+	err := run(ctx, append([]string{"staff", "add", "--username", "rosa", "--name", "Rosa Patel", "--org", "B82617", "--role", "receptionist"}, store...), io.Discard, io.Discard)
+	if pcnhub.ErrorCode(err) != pcnhub.EINVALID {
+		t.Fatalf("a short password: %v", err)
+	}
+	stdin = strings.NewReader("a long enough passphrase\n")
+	if err := run(ctx, append([]string{"staff", "add", "--username", "rosa", "--name", "Rosa Patel", "--org", "B82617", "--role", "receptionist"}, store...), io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if err := run(ctx, append([]string{"staff", "grant", "--username", "rosa", "--org", "R1A14", "--role", "porter"}, store...), io.Discard, io.Discard); pcnhub.ErrorCode(err) != pcnhub.EINVALID {
+		t.Fatalf("an unknown role: %v", err)
+	}
+	if err := run(ctx, append([]string{"staff", "grant", "--username", "rosa", "--org", "R1A14", "--role", "clinician"}, store...), io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := run(ctx, append([]string{"staff", "token", "--username", "rosa", "--org", "R1A14", "--name", "test rig"}, store...), &out, io.Discard); err != nil ||
+		!strings.HasPrefix(out.String(), "pct_") {
+		t.Fatalf("token: %v %q", err, out.String())
+	}
+	out.Reset()
+	if err := run(ctx, append([]string{"staff", "list"}, store...), &out, io.Discard); err != nil ||
+		!strings.Contains(out.String(), "receptionist@B82617 clinician@R1A14") || !strings.Contains(out.String(), "Rosa Patel") {
+		t.Fatalf("list: %v\n%s", err, out.String())
+	}
+}
