@@ -60,7 +60,9 @@ func (a apiFlags) call(ctx context.Context, method, path string, body, out any) 
 		return err
 	}
 	if resp.StatusCode >= 400 {
-		var e struct{ Error struct{ Code, Message string } }
+		var e struct {
+			Error struct{ Code, Message string }
+		}
 		if json.Unmarshal(data, &e) == nil && e.Error.Code != "" {
 			return &pcnhub.Error{Code: e.Error.Code, Message: e.Error.Message}
 		}
