@@ -492,9 +492,37 @@ func TestConsumerCommands(t *testing.T) {
 		!strings.Contains(out.String(), id) || !strings.Contains(out.String(), "Riverside PCN Hub") {
 		t.Fatalf("book list: %v %q", err, out.String())
 	}
+	// Outcomes are the practice's own: the hub cannot record one; the
+	// practice's receptionist can (a patient's cancellation here; arrival
+	// waits for the day).
+	var apiErr apiError
+	hubCaller := &apiCaller{t: t, base: d.srv.URL, token: token}
+	if code := hubCaller.call("POST", "/api/appointments/"+id+"/outcome", map[string]string{"outcome": "cancelled-by-patient"}, &apiErr); code != 404 {
+		t.Fatalf("the hub recording an outcome at A99991: %d %+v", code, apiErr)
+	}
+	desk := d.user("a99991.reception", e2eLocal, staff.Receptionist)
+	if code := desk.call("POST", "/api/appointments/"+id+"/outcome", map[string]string{"outcome": "arrived"}, &apiErr); code != 400 {
+		t.Fatalf("arrived two days early: %d %+v", code, apiErr)
+	}
+	var outcome struct{ Status, Outcome string }
+	if code := desk.call("POST", "/api/appointments/"+id+"/outcome", map[string]string{"outcome": "cancelled-by-patient", "reason": "Feeling better"}, &outcome); code != 200 ||
+		outcome.Status != "cancelled" {
+		t.Fatalf("outcome: %d %+v", code, outcome)
+	}
 	out.Reset()
-	if err := run(ctx, append([]string{"book", "cancel", "--practice", string(e2eLocal), "--id", id, "--reason", "Feeling better"}, api...), &out, io.Discard); err != nil ||
-		!strings.HasPrefix(out.String(), "cancelled appointment "+id) {
+	if err := run(ctx, append([]string{"book", "list", "--nhs", string(nhs), "--practice", string(e2eLocal)}, api...), &out, io.Discard); err != nil ||
+		!strings.Contains(out.String(), "cancelled") {
+		t.Fatalf("after the outcome: %v %q", err, out.String())
+	}
+	out.Reset()
+	if err := run(ctx, append([]string{"book", "--practice", string(e2eLocal), "--date", day, "--slot", res.Slots[5].SlotID,
+		"--nhs", string(nhs), "--description", "Review"}, api...), &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	second := strings.Fields(out.String())[2]
+	out.Reset()
+	if err := run(ctx, append([]string{"book", "cancel", "--practice", string(e2eLocal), "--id", second, "--reason", "Feeling better"}, api...), &out, io.Discard); err != nil ||
+		!strings.HasPrefix(out.String(), "cancelled appointment "+second) {
 		t.Fatalf("book cancel: %v %q", err, out.String())
 	}
 	if err := run(ctx, []string{"slots", "search", "--server", d.srv.URL, "--token", "pct_nonsense", "--practice", "A99991"}, io.Discard, io.Discard); pcnhub.ErrorCode(err) != pcnhub.EUNAUTHORIZED {
