@@ -18,8 +18,10 @@ import (
 // (14:00–18:00) session at the practice's main site and works eight of the
 // ten weekday sessions (a midwife runs one antenatal clinic a week). GPs
 // and sessional GPs have 10-minute slots, the first six of the morning
-// same-day, three telephone slots late in the morning and three telephone
-// and three video slots at the end of the afternoon; registrars,
+// same-day, three telephone slots late in the morning, two at 16:00 that
+// the PCN's practices and the hub may book over GP Connect ("Enhanced
+// access booking" group), and three telephone and three video slots at the
+// end of the afternoon; registrars,
 // pharmacists, nurses and midwives 15-minute slots; healthcare assistants
 // 10-minute slots, blood tests before 10:00. The first two GPs keep the
 // last morning slot for a home visit (Visit, never bookable).
@@ -80,6 +82,7 @@ const (
 	t1200 rota.ClockTime = 12 * 60
 	t1400 rota.ClockTime = 14 * 60
 	t1500 rota.ClockTime = 15 * 60
+	t1600 rota.ClockTime = 16 * 60
 	t1630 rota.ClockTime = 16*60 + 30
 	t1715 rota.ClockTime = 17*60 + 15
 	t1730 rota.ClockTime = 17*60 + 30
@@ -146,6 +149,7 @@ func practiceBook(k int, staff []pcnhub.Practitioner) rota.Book {
 			}
 			pm := session(pr, "pm", except(offPM), t1400, t1800, 10, typeRoutineGP, "Afternoon surgery", "General Consultation Routine", inPerson)
 			pm.Slots = []rota.SlotRule{
+				{At: t1600, Count: 2, Bookable: ptr(true), Restrictions: &rota.Restrictions{Groups: []string{eaGroup}}},
 				{At: t1630, Count: 3, Channel: ptr(schedule.Telephone)},
 				{At: t1730, Count: 3, Channel: ptr(schedule.Video)},
 			}

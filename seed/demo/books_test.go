@@ -135,6 +135,11 @@ func TestBookSlots(t *testing.T) {
 						t.Errorf("%s: 111 slot outside core hours at %s", b.Organisation, s.Start)
 					}
 					per111[day]++
+				case s.ServiceType == typeRoutineGP && s.Bookable:
+					at := s.Start.In(pcnhub.London)
+					if !reflect.DeepEqual(s.ODSCodes, sorted(group)) || at.Hour() != 16 || at.Minute() >= 20 {
+						t.Errorf("%s: bookable GP slot %s restricted to %v", b.Organisation, at.Format("15:04"), s.ODSCodes)
+					}
 				case s.ServiceType == typePharmacist:
 					if !s.Bookable || !reflect.DeepEqual(s.ODSCodes, sorted(group)) {
 						t.Errorf("%s: pharmacist slot %+v", b.Organisation, s)
