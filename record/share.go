@@ -385,3 +385,10 @@ func (r *Record) Validate() error {
 	}
 	return err
 }
+
+// Items counts the record's clinical items (test results included).
+func (r *Record) Items() int {
+	n := 0
+	r.eachItem(func(Area, Item) { n++ })
+	return n
+}
