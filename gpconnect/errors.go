@@ -10,6 +10,7 @@ import (
 // Spine error codes (CodeSystem Spine-ErrorOrWarningCode-1) used by the provider.
 const (
 	SpineBadRequest              = "BAD_REQUEST"
+	SpineConflictingValues       = "CONFLICTING_VALUES" // 1.6 migrate: conf/N with sensitive information asked for
 	SpineInvalidIdentifierSystem = "INVALID_IDENTIFIER_SYSTEM"
 	SpineInvalidIdentifierValue  = "INVALID_IDENTIFIER_VALUE"
 	SpineInvalidNHSNumber        = "INVALID_NHS_NUMBER"
@@ -40,6 +41,7 @@ type spineCode struct {
 
 var spineCodes = map[string]spineCode{
 	SpineBadRequest:              {400, "invalid", "Bad request"},
+	SpineConflictingValues:       {400, "invalid", "Conflicting values"},
 	SpineInvalidIdentifierSystem: {400, "value", "Invalid identifier system"},
 	SpineInvalidIdentifierValue:  {400, "value", "Invalid identifier value"},
 	SpineInvalidNHSNumber:        {400, "value", "Invalid NHS number"},
