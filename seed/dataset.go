@@ -8,6 +8,7 @@ import (
 
 	"github.com/pcnhub/pcnhub"
 	"github.com/pcnhub/pcnhub/gpad"
+	"github.com/pcnhub/pcnhub/record"
 	"github.com/pcnhub/pcnhub/rota"
 	"github.com/pcnhub/pcnhub/schedule"
 	"github.com/pcnhub/pcnhub/spine"
@@ -71,6 +72,16 @@ type Dataset struct {
 	// Staff are staff users with their password; Load adds each one whose
 	// user name is not taken (an existing user is left as it is).
 	Staff []StaffUser
+
+	// Records are patients' clinical records, each stored for the patient
+	// record of OrgODS with its NHS number (replacing what was stored).
+	Records []ClinicalRecord
+}
+
+// ClinicalRecord is a patient's clinical record at an organisation.
+type ClinicalRecord struct {
+	OrgODS pcnhub.ODSCode
+	record.Record
 }
 
 // StaffUser is a staff user of a data set and their password.

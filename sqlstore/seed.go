@@ -18,8 +18,8 @@ import (
 
 // LoadStats counts what loading a data set did.
 type LoadStats struct {
-	Organisations, Groups, Practitioners, Locations, Schedules, Books, Agreements, Staff int
-	Patients, People, Slots, Appointments                                                UpsertStats
+	Organisations, Groups, Practitioners, Locations, Schedules, Books, Agreements, Staff, Records int
+	Patients, People, Slots, Appointments                                                         UpsertStats
 }
 
 // LoadDataset writes a data set idempotently: organisations by ODS code,
@@ -180,6 +180,21 @@ func (s *Store) LoadDataset(ctx context.Context, d seed.Dataset, actor string) (
 			}
 			st.Agreements++
 		}
+	}
+	for i := range d.Records {
+		cr := &d.Records[i]
+		org, err := orgID(cr.OrgODS, "a clinical record")
+		if err != nil {
+			return st, err
+		}
+		pt, err := s.PatientByNHSNumber(ctx, org, cr.NHSNumber)
+		if err != nil {
+			return st, fmt.Errorf("seed %s: the clinical record of %s: %w", d.Name, cr.NHSNumber.Masked(), err)
+		}
+		if err := s.PutClinicalRecord(ctx, pt.ID, &cr.Record); err != nil {
+			return st, fmt.Errorf("seed %s: %w", d.Name, err)
+		}
+		st.Records++
 	}
 	for _, su := range d.Staff {
 		if _, err := s.StaffUserByName(ctx, su.Username); err == nil {

@@ -126,6 +126,7 @@ func Dataset() seed.Dataset {
 		Organisations: organisations(),
 		Groups:        groups(),
 		Agreements:    agreements(),
+		Records:       records(),
 		Practitioners: practitioners(),
 		Locations:     locations(),
 		Patients: func(yield func(pcnhub.ODSCode, pcnhub.Patient) bool) {
