@@ -115,6 +115,23 @@ var registry = map[string]func() Resource{
 	"OperationOutcome":    func() Resource { return new(OperationOutcome) },
 	"Parameters":          func() Resource { return new(Parameters) },
 	"CapabilityStatement": func() Resource { return new(CapabilityStatement) },
+	// Access Record Structured (clinical.go).
+	"AllergyIntolerance":    func() Resource { return new(AllergyIntolerance) },
+	"Medication":            func() Resource { return new(Medication) },
+	"MedicationStatement":   func() Resource { return new(MedicationStatement) },
+	"MedicationRequest":     func() Resource { return new(MedicationRequest) },
+	"Condition":             func() Resource { return new(Condition) },
+	"Encounter":             func() Resource { return new(Encounter) },
+	"List":                  func() Resource { return new(List) },
+	"Observation":           func() Resource { return new(Observation) },
+	"Immunization":          func() Resource { return new(Immunization) },
+	"DiagnosticReport":      func() Resource { return new(DiagnosticReport) },
+	"Specimen":              func() Resource { return new(Specimen) },
+	"ProcedureRequest":      func() Resource { return new(ProcedureRequest) },
+	"ReferralRequest":       func() Resource { return new(ReferralRequest) },
+	"DocumentReference":     func() Resource { return new(DocumentReference) },
+	"HealthcareService":     func() Resource { return new(HealthcareService) },
+	"QuestionnaireResponse": func() Resource { return new(QuestionnaireResponse) },
 }
 
 // ResourceTypes returns the resource types Unmarshal knows.

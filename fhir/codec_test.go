@@ -513,8 +513,11 @@ func TestFormat(t *testing.T) {
 	if _, err := fhir.Unmarshal(fhir.Format(7), []byte(`{}`)); err == nil {
 		t.Error("Unmarshal in an unknown format succeeded")
 	}
-	want := []string{"Appointment", "Bundle", "CapabilityStatement", "Device", "Location", "Operation" + "Outcome",
-		"Organization", "Parameters", "Patient", "Practitioner", "PractitionerRole", "Schedule", "Slot"}
+	want := []string{"AllergyIntolerance", "Appointment", "Bundle", "CapabilityStatement", "Condition", "Device",
+		"DiagnosticReport", "DocumentReference", "Encounter", "HealthcareService", "Immunization", "List", "Location",
+		"Medication", "MedicationRequest", "MedicationStatement", "Observation", "Operation" + "Outcome",
+		"Organization", "Parameters", "Patient", "Practitioner", "PractitionerRole", "ProcedureRequest",
+		"QuestionnaireResponse", "ReferralRequest", "Schedule", "Slot", "Specimen"}
 	if got := fhir.ResourceTypes(); !reflect.DeepEqual(got, want) {
 		t.Errorf("ResourceTypes() = %v", got)
 	}

@@ -164,8 +164,10 @@ type Narrative struct {
 	Div       string      `fhir:"div,xhtml,req"`
 }
 
-// Quantity is a measured amount. STU3's Duration, Age, Count, Distance,
-// Money and SimpleQuantity have the same shape and use this type.
+// Quantity is a measured amount. STU3's Count, Distance, Money and
+// SimpleQuantity have the same shape and use this type; Age and Duration
+// have types of their own (clinical.go), as the schema tests map each Go
+// type to one schema definition.
 type Quantity struct {
 	ID         string      `fhir:"id,attr"`
 	Extension  []Extension `fhir:"extension"`

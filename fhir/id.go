@@ -29,6 +29,38 @@ func LogicalID(r Resource) string {
 		return v.ID
 	case *CapabilityStatement:
 		return v.ID
+	case *AllergyIntolerance:
+		return v.ID
+	case *Medication:
+		return v.ID
+	case *MedicationStatement:
+		return v.ID
+	case *MedicationRequest:
+		return v.ID
+	case *Condition:
+		return v.ID
+	case *Encounter:
+		return v.ID
+	case *List:
+		return v.ID
+	case *Observation:
+		return v.ID
+	case *Immunization:
+		return v.ID
+	case *DiagnosticReport:
+		return v.ID
+	case *Specimen:
+		return v.ID
+	case *ProcedureRequest:
+		return v.ID
+	case *ReferralRequest:
+		return v.ID
+	case *DocumentReference:
+		return v.ID
+	case *HealthcareService:
+		return v.ID
+	case *QuestionnaireResponse:
+		return v.ID
 	}
 	return ""
 }
