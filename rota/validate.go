@@ -321,7 +321,7 @@ func (v *validator) overlaps(ss []Session) {
 			a, b := &ss[i], &ss[j]
 			samePractitioner := a.Practitioner != "" && a.Practitioner == b.Practitioner
 			sameRoom := a.Room != "" && strings.EqualFold(a.Room, b.Room) && a.Location == b.Location
-			if !samePractitioner && !sameRoom || !a.Start.before(b.End) || !b.Start.before(a.End) ||
+			if !samePractitioner && !sameRoom || a.Start >= b.End || b.Start >= a.End ||
 				!sharesDay(a.Days, b.Days) || !datesMeet(a, b) {
 				continue
 			}
@@ -334,8 +334,6 @@ func (v *validator) overlaps(ss []Session) {
 		}
 	}
 }
-
-func (c ClockTime) before(d ClockTime) bool { return c < d }
 
 func sharesDay(a, b []Weekday) bool { return commonDays(a, b) != "" }
 

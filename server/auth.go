@@ -21,14 +21,6 @@ const SessionCookie = "pcnhub_session"
 // form field "csrf" works too).
 const CSRFHeader = "X-CSRF-Token"
 
-type principalKey struct{}
-
-// principalFrom is the principal an authenticated handler runs for.
-func principalFrom(ctx context.Context) *staff.Principal {
-	p, _ := ctx.Value(principalKey{}).(*staff.Principal)
-	return p
-}
-
 // authenticate finds who is asking: an API token (Authorization: Bearer
 // pct_…) or a browser session (the cookie). It returns the principal and,
 // for a session, the session; EUNAUTHORIZED when neither is valid.
@@ -80,8 +72,8 @@ func (s *Server) principal(ctx context.Context, userID int64, ods pcnhub.ODSCode
 
 // api wraps a JSON API handler: it authenticates the request, checks the
 // permission (none when perm is ""), checks the CSRF token of a
-// state-changing request made with a session cookie, and puts the
-// principal and the requester in the context.
+// state-changing request made with a session cookie, puts the requester in
+// the context, and hands the principal to h.
 func (s *Server) api(perm staff.Permission, h func(w http.ResponseWriter, r *http.Request, p *staff.Principal)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		p, se, err := s.authenticate(r)
@@ -105,8 +97,7 @@ func (s *Server) api(perm staff.Permission, h func(w http.ResponseWriter, r *htt
 				return
 			}
 		}
-		ctx := context.WithValue(r.Context(), principalKey{}, p)
-		ctx = pcnhub.WithRequester(ctx, p.Requester(r.Header.Get("X-Request-ID")))
+		ctx := pcnhub.WithRequester(r.Context(), p.Requester(r.Header.Get("X-Request-ID")))
 		h(w, r.WithContext(ctx), p)
 	}
 }

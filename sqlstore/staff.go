@@ -226,8 +226,12 @@ func (s *Store) RecordSignIn(ctx context.Context, userID int64, ok bool, now tim
 
 // ---- Sessions
 
-// CreateSession stores a session.
+// CreateSession stores a session, and removes sessions that have expired
+// (abandoned without signing out) so that the table does not grow.
 func (s *Store) CreateSession(ctx context.Context, se *staff.Session) error {
+	if _, err := s.db.ExecContext(ctx, s.q(`DELETE FROM staff_sessions WHERE expires_us <= ?`), se.Created.UnixMicro()); err != nil {
+		return fmt.Errorf("create session: %w", err)
+	}
 	_, err := s.db.ExecContext(ctx, s.q(`INSERT INTO staff_sessions (token_hash, csrf, user_id, org_ods, created_us, expires_us)
 		VALUES (?, ?, ?, ?, ?, ?)`), se.TokenHash, se.CSRF, se.UserID, string(se.OrgODS), se.Created.UnixMicro(), se.Expires.UnixMicro())
 	if err != nil {

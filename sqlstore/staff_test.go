@@ -128,6 +128,18 @@ func TestSessionsAndTokens(t *testing.T) {
 		if got, err = s.SessionByToken(ctx, hash, now.Add(8*time.Hour)); err != nil || !got.Expires.Equal(now.Add(staff.SessionMax)) {
 			t.Fatalf("session after eight hours: %+v %v", got, err)
 		}
+		// An abandoned session goes when someone next signs in after it
+		// expired.
+		_, hash2 := staff.NewToken(staff.SessionPrefix)
+		later := now.Add(staff.SessionMax + time.Minute)
+		if err := s.CreateSession(ctx, &staff.Session{TokenHash: hash2, CSRF: "d", UserID: u.ID, OrgODS: "A99991", Created: later,
+			Expires: later.Add(staff.SessionIdle)}); err != nil {
+			t.Fatal(err)
+		}
+		var n int
+		if err := s.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM staff_sessions`).Scan(&n); err != nil || n != 1 {
+			t.Fatalf("%d sessions stored after the first expired (%v)", n, err)
+		}
 		if _, err := s.SessionByToken(ctx, hash, now.Add(staff.SessionMax)); pcnhub.ErrorCode(err) != pcnhub.ENOTFOUND {
 			t.Fatalf("expired session: %v", err)
 		}

@@ -93,21 +93,13 @@ func cmdSlots(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := f.Parse(args[1:]); err != nil {
 		return err
 	}
-	from := pcnhub.DateOf(time.Now().In(pcnhub.London)).AddDays(1)
-	if *fromS != "" {
-		d, err := pcnhub.ParseDate(*fromS)
-		if err != nil {
-			return err
-		}
-		from = d
+	from, err := dateFlag("from", *fromS, pcnhub.DateOf(time.Now().In(pcnhub.London)).AddDays(1))
+	if err != nil {
+		return err
 	}
-	to := from
-	if *toS != "" {
-		d, err := pcnhub.ParseDate(*toS)
-		if err != nil {
-			return err
-		}
-		to = d
+	to, err := dateFlag("to", *toS, from)
+	if err != nil {
+		return err
 	}
 	q := url.Values{"from": {from.String()}, "to": {to.String()}, "limit": {fmt.Sprint(*limit)}}
 	for k, v := range map[string]string{"group": *group, "practice": *practices, "channel": *channel, "slotType": *slotType, "role": *role} {

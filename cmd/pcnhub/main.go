@@ -18,6 +18,7 @@ import (
 	"syscall"
 
 	"github.com/pcnhub/pcnhub"
+	"github.com/pcnhub/pcnhub/duty"
 	"github.com/pcnhub/pcnhub/rota"
 	"github.com/pcnhub/pcnhub/sqlstore"
 )
@@ -34,12 +35,12 @@ Usage:
   pcnhub group set --name NAME ODS…            set an organisation group's members
   pcnhub group list                            list organisation groups
   pcnhub gpconnect enable|disable|status --practice ODS   GP Connect switches
+  pcnhub gpconnect token [--scope S]           a test token with the assurance identity
   pcnhub staff add|grant|password|token|list   staff users, their roles and API tokens
   pcnhub slots search --token T --group G      search free slots across practices (through a server's API)
   pcnhub book [amend|cancel|list] --token T    book, amend, cancel across practices; a patient's appointments
   pcnhub endpoint add|list|remove              the endpoint directory (where other organisations answer GP Connect)
   pcnhub agreement add|list|end                data sharing agreements between organisations
-  pcnhub gpconnect token [--scope S]           a test token with the assurance identity
   pcnhub rota import|validate FILE             apply (or only check) a practice's appointment book, YAML or JSON
   pcnhub rota export --practice ODS [FILE]     write a practice's appointment book
   pcnhub schedule extend [--weeks N]           generate every book's slots N weeks ahead (idempotent)
@@ -301,4 +302,24 @@ func actor() string {
 		return "cli:" + u.Username
 	}
 	return "cli"
+}
+
+// dateFlag reads the value of a date flag, def when it was not given; the
+// error names the flag (EINVALID).
+func dateFlag(name, value string, def pcnhub.Date) (pcnhub.Date, error) {
+	if value == "" {
+		return def, nil
+	}
+	d, err := pcnhub.ParseDate(value)
+	if err != nil {
+		return pcnhub.Date{}, pcnhub.Errorf(pcnhub.EINVALID, "--%s: %s", name, pcnhub.ErrorMessage(err))
+	}
+	return d, nil
+}
+
+// holidaysFlag adds --bank-holidays and returns the function that reads
+// it as a calendar.
+func holidaysFlag(f *flags) func() (duty.Calendar, error) {
+	v := f.String("bank-holidays", "", "bank holidays, comma-separated YYYY-MM-DD (default: England and Wales 2026–2027)")
+	return func() (duty.Calendar, error) { return duty.ParseBankHolidays(*v) }
 }

@@ -30,7 +30,7 @@ func cmdReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	toS := f.String("to", "", "last day (default two weeks from the first)")
 	practices := f.String("practice", "", "only these practices (ODS codes, comma-separated); default every hosted GP practice")
 	format := f.String("format", "table", "table, csv or json")
-	holidays := f.String("bank-holidays", "", "bank holidays, comma-separated YYYY-MM-DD (default: England and Wales 2026–2027)")
+	calendar := holidaysFlag(f)
 	sf := addStoreFlags(f)
 	if err := f.Parse(args[1:]); err != nil {
 		return err
@@ -38,23 +38,15 @@ func cmdReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if *format != "table" && *format != "csv" && *format != "json" {
 		return usageError(fmt.Sprintf("--format %q: use table, csv or json", *format))
 	}
-	from := pcnhub.DateOf(time.Now().In(pcnhub.London))
-	if *fromS != "" {
-		d, err := pcnhub.ParseDate(*fromS)
-		if err != nil {
-			return err
-		}
-		from = d
+	from, err := dateFlag("from", *fromS, pcnhub.DateOf(time.Now().In(pcnhub.London)))
+	if err != nil {
+		return err
 	}
-	to := from.AddDays(13)
-	if *toS != "" {
-		d, err := pcnhub.ParseDate(*toS)
-		if err != nil {
-			return err
-		}
-		to = d
+	to, err := dateFlag("to", *toS, from.AddDays(13))
+	if err != nil {
+		return err
 	}
-	cal, err := duty.ParseBankHolidays(*holidays)
+	cal, err := calendar()
 	if err != nil {
 		return err
 	}
@@ -166,7 +158,7 @@ func cmdReportEA(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	fromS := f.String("from", "", "first day (default today); weeks starting on a Monday from then are reported")
 	toS := f.String("to", "", "last day (default four weeks from the first)")
 	format := f.String("format", "table", "table, csv or json")
-	holidays := f.String("bank-holidays", "", "bank holidays, comma-separated YYYY-MM-DD (default: England and Wales 2026–2027)")
+	calendar := holidaysFlag(f)
 	sf := addStoreFlags(f)
 	if err := f.Parse(args); err != nil {
 		return err
@@ -174,23 +166,15 @@ func cmdReportEA(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if *format != "table" && *format != "csv" && *format != "json" {
 		return usageError(fmt.Sprintf("--format %q: use table, csv or json", *format))
 	}
-	from := pcnhub.DateOf(time.Now().In(pcnhub.London))
-	if *fromS != "" {
-		d, err := pcnhub.ParseDate(*fromS)
-		if err != nil {
-			return err
-		}
-		from = d
+	from, err := dateFlag("from", *fromS, pcnhub.DateOf(time.Now().In(pcnhub.London)))
+	if err != nil {
+		return err
 	}
-	to := from.AddDays(27)
-	if *toS != "" {
-		d, err := pcnhub.ParseDate(*toS)
-		if err != nil {
-			return err
-		}
-		to = d
+	to, err := dateFlag("to", *toS, from.AddDays(27))
+	if err != nil {
+		return err
 	}
-	cal, err := duty.ParseBankHolidays(*holidays)
+	cal, err := calendar()
 	if err != nil {
 		return err
 	}

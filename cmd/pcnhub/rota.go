@@ -43,7 +43,7 @@ func cmdRotaImport(ctx context.Context, verb string, args []string, stdout, stde
 	f := newFlags("rota "+verb, "rota "+verb+" FILE [flags]", stderr)
 	dryRun := f.Bool("dry-run", false, "validate and show what would change, then change nothing")
 	weeks := f.Int("weeks", defaultWeeks, "generate slots this many weeks ahead")
-	holidays := f.String("bank-holidays", "", "bank holidays, comma-separated YYYY-MM-DD (default: England and Wales 2026–2027)")
+	calendar := holidaysFlag(f)
 	sf := addStoreFlags(f)
 	if err := f.Parse(args); err != nil {
 		return err
@@ -61,7 +61,7 @@ func cmdRotaImport(ctx context.Context, verb string, args []string, stdout, stde
 	if err != nil {
 		return pcnhub.Errorf(pcnhub.EINVALID, "%s: %s", name, describe(err))
 	}
-	cal, err := duty.ParseBankHolidays(*holidays)
+	cal, err := calendar()
 	if err != nil {
 		return err
 	}
@@ -172,7 +172,7 @@ func cmdSchedule(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	weeks := f.Int("weeks", defaultWeeks, "generate slots this many weeks ahead of today")
 	practice := f.String("practice", "", "only this practice or hub (ODS code); default every organisation with a book")
 	dryRun := f.Bool("dry-run", false, "show what would change, then change nothing")
-	holidays := f.String("bank-holidays", "", "bank holidays, comma-separated YYYY-MM-DD (default: England and Wales 2026–2027)")
+	calendar := holidaysFlag(f)
 	sf := addStoreFlags(f)
 	if err := f.Parse(args[1:]); err != nil {
 		return err
@@ -185,7 +185,7 @@ func cmdSchedule(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		}
 		only = ods
 	}
-	cal, err := duty.ParseBankHolidays(*holidays)
+	cal, err := calendar()
 	if err != nil {
 		return err
 	}

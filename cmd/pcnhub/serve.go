@@ -53,7 +53,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	addr := f.String("addr", ":8080", "address to listen on, host:port")
 	seedName := f.String("seed", "", "load a data set before serving ("+datasetNames()+"); loading is idempotent")
 	shutdown := f.String("shutdown-timeout", "30s", "how long to let requests finish after SIGTERM")
-	holidays := f.String("bank-holidays", "", "bank holidays for the duty reports, comma-separated YYYY-MM-DD (default: England and Wales 2026–2027)")
+	calendar := holidaysFlag(f)
 	extendEvery := f.String("extend-every", "1h", "how often to generate the appointment books' slots ahead (0: never)")
 	weeks := f.Int("weeks", defaultWeeks, "how many weeks ahead the appointment books' slots are published")
 	timeout := f.String("provider-timeout", "3s", "how long a federated search waits for each practice's provider")
@@ -82,7 +82,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	cal, err := duty.ParseBankHolidays(*holidays)
+	cal, err := calendar()
 	if err != nil {
 		return err
 	}

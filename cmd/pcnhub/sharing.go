@@ -131,17 +131,13 @@ func cmdAgreement(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err != nil {
 		return err
 	}
-	start := today
-	if *from != "" {
-		if start, err = pcnhub.ParseDate(*from); err != nil {
-			return err
-		}
+	start, err := dateFlag("from", *from, today)
+	if err != nil {
+		return err
 	}
-	var end pcnhub.Date
-	if *until != "" {
-		if end, err = pcnhub.ParseDate(*until); err != nil {
-			return err
-		}
+	end, err := dateFlag("until", *until, pcnhub.Date{})
+	if err != nil {
+		return err
 	}
 	var consumers []pcnhub.ODSCode
 	switch {
