@@ -10,6 +10,7 @@ import (
 
 	"github.com/pcnhub/pcnhub"
 	"github.com/pcnhub/pcnhub/fhir"
+	"github.com/pcnhub/pcnhub/gpconnect/structured"
 )
 
 // This file validates the Parameters bodies of Access Record Structured
@@ -49,86 +50,24 @@ const (
 	partIncludeSensitiveInformation = "includeSensitiveInformation"
 )
 
-// StructuredQuery is a validated $gpc.getstructuredrecord request. A nil
-// area was not requested.
-type StructuredQuery struct {
-	NHSNumber      pcnhub.NHSNumber
-	Allergies      *AllergiesQuery
-	Medication     *MedicationQuery
-	Consultations  *ConsultationsQuery
-	Problems       *ProblemsQuery
-	Immunisations  *ImmunisationsQuery
-	Uncategorised  *PeriodQuery // includeUncategorisedData.uncategorisedDataSearchPeriod
-	Investigations *PeriodQuery // includeInvestigations.investigationSearchPeriod
-	Referrals      *PeriodQuery // includeReferrals.referralSearchPeriod
-	DiaryEntries   *DiaryQuery
-}
-
-// AllergiesQuery is includeAllergies.
-type AllergiesQuery struct {
-	IncludeResolved bool // includeResolvedAllergies (1..1, no default)
-}
-
-// MedicationQuery is includeMedication.
-type MedicationQuery struct {
-	IncludePrescriptionIssues bool        // default true
-	SearchFrom                pcnhub.Date // medicationSearchFromDate; zero: the whole record
-}
-
-// ConsultationsQuery is includeConsultations: at most one of the two
-// parts is set.
-type ConsultationsQuery struct {
-	SearchPeriod DatePeriod // consultationSearchPeriod; zero: no limit
-	MostRecent   int        // includeNumberOfMostRecent; 0: no limit
-}
-
-// ProblemsQuery is includeProblems.
-type ProblemsQuery struct {
-	Status       string // filterStatus: "", "active" or "inactive"
-	Significance string // filterSignificance (1.5): "", "major" or "minor"
-}
-
-// ImmunisationsQuery is includeImmunisations.
-type ImmunisationsQuery struct {
-	IncludeNotGiven bool // default false
-	IncludeStatus   bool // default true (renamed from includeDissentConsent)
-}
-
-// PeriodQuery is an area whose only part is a search period.
-type PeriodQuery struct {
-	Period DatePeriod // zero: no limit
-}
-
-// DiaryQuery is includeDiaryEntries.
-type DiaryQuery struct {
-	SearchDate pcnhub.Date // diaryEntriesSearchDate, ≥ today; zero: no limit
-}
-
-// DatePeriod is a search period of whole dates, both ends inclusive. A
-// zero end is open.
-type DatePeriod struct {
-	Start, End pcnhub.Date
-}
-
-// IsZero reports whether the period has neither end.
-func (p DatePeriod) IsZero() bool { return p.Start.IsZero() && p.End.IsZero() }
-
-// StructuredWarning is an unrecognised parameter or part of a
-// $gpc.getstructuredrecord request (§3.4): one warning issue of the
-// Bundle's OperationOutcome.
-type StructuredWarning struct {
-	Text        string // details.text: "<param> is an unrecognised parameter" or "<param>.<part> is an unrecognised parameter"
-	Diagnostics string // the name: "<param>" or "<param>.<part>"
-}
+// The validated requests are defined in package structured, which builds
+// the answers; these names keep the parser's vocabulary.
+type (
+	StructuredQuery    = structured.Query
+	AllergiesQuery     = structured.AllergiesQuery
+	MedicationQuery    = structured.MedicationQuery
+	ConsultationsQuery = structured.ConsultationsQuery
+	ProblemsQuery      = structured.ProblemsQuery
+	ImmunisationsQuery = structured.ImmunisationsQuery
+	PeriodQuery        = structured.PeriodQuery
+	DiaryQuery         = structured.DiaryQuery
+	DatePeriod         = structured.DatePeriod
+	StructuredWarning  = structured.Warning
+	MigrateQuery       = structured.MigrateQuery
+)
 
 func unrecognised(name string) StructuredWarning {
 	return StructuredWarning{Text: name + " is an unrecognised parameter", Diagnostics: name}
-}
-
-// MigrateQuery is a validated $gpc.migratestructuredrecord request.
-type MigrateQuery struct {
-	NHSNumber                   pcnhub.NHSNumber
-	IncludeSensitiveInformation bool // includeFullRecord.includeSensitiveInformation, default true
 }
 
 // value kinds a part takes, named as the value[x] element on the wire.

@@ -115,7 +115,7 @@ func TestStructuredHappyPaths(t *testing.T) {
 			StructuredQuery{NHSNumber: structuredNHS, Medication: &MedicationQuery{SearchFrom: d(2026, 3, 15)}}},
 		{"consultations period ending today",
 			sqBody(sqNHS(structuredNHS), sqParam(paramConsultations, sqPart(partConsultationSearchPeriod, sqPeriod("2020-01-01", "2026-03-15")))),
-			StructuredQuery{NHSNumber: structuredNHS, Consultations: &ConsultationsQuery{SearchPeriod: DatePeriod{d(2020, 1, 1), d(2026, 3, 15)}}}},
+			StructuredQuery{NHSNumber: structuredNHS, Consultations: &ConsultationsQuery{SearchPeriod: DatePeriod{Start: d(2020, 1, 1), End: d(2026, 3, 15)}}}},
 		{"consultations start only, single day",
 			sqBody(sqNHS(structuredNHS), sqParam(paramConsultations, sqPart(partConsultationSearchPeriod, sqPeriod("2026-03-15", "")))),
 			StructuredQuery{NHSNumber: structuredNHS, Consultations: &ConsultationsQuery{SearchPeriod: DatePeriod{Start: d(2026, 3, 15)}}}},
@@ -147,9 +147,9 @@ func TestStructuredHappyPaths(t *testing.T) {
 				sqParam(paramInvestigations, sqPart(partInvestigationSearchPeriod, sqPeriod("2024-02-29", ""))),
 				sqParam(paramReferrals, sqPart(partReferralSearchPeriod, sqPeriod("", "2026-03-15")))),
 			StructuredQuery{NHSNumber: structuredNHS,
-				Uncategorised:  &PeriodQuery{DatePeriod{d(2019, 2, 28), d(2019, 2, 28)}},
-				Investigations: &PeriodQuery{DatePeriod{Start: d(2024, 2, 29)}},
-				Referrals:      &PeriodQuery{DatePeriod{End: d(2026, 3, 15)}}}},
+				Uncategorised:  &PeriodQuery{Period: DatePeriod{Start: d(2019, 2, 28), End: d(2019, 2, 28)}},
+				Investigations: &PeriodQuery{Period: DatePeriod{Start: d(2024, 2, 29)}},
+				Referrals:      &PeriodQuery{Period: DatePeriod{End: d(2026, 3, 15)}}}},
 		{"diary today", sqBody(sqNHS(structuredNHS), sqParam(paramDiaryEntries, sqPart(partDiaryEntriesSearchDate, sqDate("2026-03-15")))),
 			StructuredQuery{NHSNumber: structuredNHS, DiaryEntries: &DiaryQuery{SearchDate: d(2026, 3, 15)}}},
 		{"diary ten years ahead", sqBody(sqNHS(structuredNHS), sqParam(paramDiaryEntries, sqPart(partDiaryEntriesSearchDate, sqDate("2036-03-15")))),
@@ -323,24 +323,24 @@ func TestStructuredWarnings(t *testing.T) {
 	}{
 		{"unknown part of allergies (suite)",
 			sqBody(nhs, sqParam(paramAllergies, sqPart(partIncludeResolvedAllergies, sqBool(false)), sqPart(partIncludePrescriptionIssues, sqBool(true)))),
-			[]StructuredWarning{{"includeAllergies.includePrescriptionIssues is an unrecognised parameter", "includeAllergies.includePrescriptionIssues"}},
+			[]StructuredWarning{{Text: "includeAllergies.includePrescriptionIssues is an unrecognised parameter", Diagnostics: "includeAllergies.includePrescriptionIssues"}},
 			func(q *StructuredQuery) bool { return q.Allergies != nil && !q.Allergies.IncludeResolved }},
 		{"unknown parameter (suite)",
 			sqBody(nhs, sqParam("inlcudeUnknownAllergies", sqPart("x", sqBool(true))), sqParam(paramMedication)),
-			[]StructuredWarning{{"inlcudeUnknownAllergies is an unrecognised parameter", "inlcudeUnknownAllergies"}},
+			[]StructuredWarning{{Text: "inlcudeUnknownAllergies is an unrecognised parameter", Diagnostics: "inlcudeUnknownAllergies"}},
 			func(q *StructuredQuery) bool { return q.Medication != nil && q.Allergies == nil }},
 		{"wrong case is unknown, repeated once, parts after parameters",
 			sqBody(`{"name":"IncludeAllergies"}`, nhs, sqParam(paramImmunisations, sqPart("includeDissentConsent", sqBool(true))),
 				`{"name":"IncludeAllergies"}`, `{"name":"futureParam","valueString":"x"}`),
 			[]StructuredWarning{
-				{"IncludeAllergies is an unrecognised parameter", "IncludeAllergies"},
-				{"futureParam is an unrecognised parameter", "futureParam"},
-				{"includeImmunisations.includeDissentConsent is an unrecognised parameter", "includeImmunisations.includeDissentConsent"},
+				{Text: "IncludeAllergies is an unrecognised parameter", Diagnostics: "IncludeAllergies"},
+				{Text: "futureParam is an unrecognised parameter", Diagnostics: "futureParam"},
+				{Text: "includeImmunisations.includeDissentConsent is an unrecognised parameter", Diagnostics: "includeImmunisations.includeDissentConsent"},
 			},
 			func(q *StructuredQuery) bool { return q.Immunisations != nil && q.Immunisations.IncludeStatus }},
 		{"unknown part with a bad value is not checked",
 			sqBody(nhs, sqParam(paramMedication, sqPart("medicationSearchToDate", sqDate("2099")))),
-			[]StructuredWarning{{"includeMedication.medicationSearchToDate is an unrecognised parameter", "includeMedication.medicationSearchToDate"}},
+			[]StructuredWarning{{Text: "includeMedication.medicationSearchToDate is an unrecognised parameter", Diagnostics: "includeMedication.medicationSearchToDate"}},
 			func(q *StructuredQuery) bool { return q.Medication != nil && q.Medication.SearchFrom.IsZero() }},
 	}
 	for _, c := range cases {
@@ -374,7 +374,7 @@ func TestStructuredXML(t *testing.T) {
 	}
 	want := StructuredQuery{NHSNumber: structuredNHS, Allergies: &AllergiesQuery{IncludeResolved: true},
 		Medication:    &MedicationQuery{IncludePrescriptionIssues: true, SearchFrom: pcnhub.Date{Year: 2025, Month: 11, Day: 30}},
-		Uncategorised: &PeriodQuery{DatePeriod{pcnhub.Date{Year: 2020, Month: 1, Day: 1}, structuredToday}},
+		Uncategorised: &PeriodQuery{Period: DatePeriod{Start: pcnhub.Date{Year: 2020, Month: 1, Day: 1}, End: structuredToday}},
 		DiaryEntries:  &DiaryQuery{SearchDate: structuredToday}}
 	if !reflect.DeepEqual(*q, want) {
 		t.Errorf("got  %+v\nwant %+v", *q, want)
@@ -438,12 +438,12 @@ func TestStructuredMigrate(t *testing.T) {
 		name, body, scope string
 		want              MigrateQuery
 	}{
-		{"conf/R default sensitive", string(sqBody(nhs, full())), "patient/*.read conf/R", MigrateQuery{structuredNHS, true}},
-		{"conf/R sensitive", string(sqBody(full(sensitive(true)), nhs)), "patient/*.read conf/R", MigrateQuery{structuredNHS, true}},
-		{"conf/R not sensitive", string(sqBody(nhs, full(sensitive(false)))), "patient/*.read conf/R", MigrateQuery{structuredNHS, false}},
-		{"conf/N not sensitive", string(sqBody(nhs, full(sensitive(false)))), "patient/*.read conf/N", MigrateQuery{structuredNHS, false}},
-		{"no conf not sensitive", string(sqBody(nhs, full(sensitive(false)))), "patient/*.read", MigrateQuery{structuredNHS, false}},
-		{"bare confidentiality", string(sqBody(nhs, full())), "conf/R", MigrateQuery{structuredNHS, true}},
+		{"conf/R default sensitive", string(sqBody(nhs, full())), "patient/*.read conf/R", MigrateQuery{NHSNumber: structuredNHS, IncludeSensitiveInformation: true}},
+		{"conf/R sensitive", string(sqBody(full(sensitive(true)), nhs)), "patient/*.read conf/R", MigrateQuery{NHSNumber: structuredNHS, IncludeSensitiveInformation: true}},
+		{"conf/R not sensitive", string(sqBody(nhs, full(sensitive(false)))), "patient/*.read conf/R", MigrateQuery{NHSNumber: structuredNHS, IncludeSensitiveInformation: false}},
+		{"conf/N not sensitive", string(sqBody(nhs, full(sensitive(false)))), "patient/*.read conf/N", MigrateQuery{NHSNumber: structuredNHS, IncludeSensitiveInformation: false}},
+		{"no conf not sensitive", string(sqBody(nhs, full(sensitive(false)))), "patient/*.read", MigrateQuery{NHSNumber: structuredNHS, IncludeSensitiveInformation: false}},
+		{"bare confidentiality", string(sqBody(nhs, full())), "conf/R", MigrateQuery{NHSNumber: structuredNHS, IncludeSensitiveInformation: true}},
 	}
 	for _, c := range ok {
 		t.Run(c.name, func(t *testing.T) {
