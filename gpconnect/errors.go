@@ -17,6 +17,8 @@ const (
 	SpineInvalidDemographics     = "INVALID_PATIENT_DEMOGRAPHICS"
 	SpineAccessDenied            = "ACCESS DENIED" // with a space, as the specification spells it
 	SpineNoOrganisationalConsent = "NO_ORGANISATIONAL_CONSENT"
+	SpineNoPatientConsent        = "NO_PATIENT_CONSENT" // Access Record: the patient dissented
+	SpineNoRelationship          = "NO_RELATIONSHIP"    // 1.6 migrate: not the patient's registered practice
 	SpinePatientNotFound         = "PATIENT_NOT_FOUND"
 	SpineOrganisationNotFound    = "ORGANISATION_NOT_FOUND"
 	SpinePractitionerNotFound    = "PRACTITIONER_NOT_FOUND"
@@ -48,6 +50,8 @@ var spineCodes = map[string]spineCode{
 	SpineInvalidDemographics:     {400, "business-rule", "Invalid patient demographics"},
 	SpineAccessDenied:            {403, "forbidden", "Access denied"},
 	SpineNoOrganisationalConsent: {403, "forbidden", "Organisational consent has not been given"},
+	SpineNoPatientConsent:        {403, "forbidden", "Patient has not provided consent to share data"},
+	SpineNoRelationship:          {403, "forbidden", "No legitimate relationship exists for this patient"},
 	SpinePatientNotFound:         {404, "not-found", "Patient record not found"},
 	SpineOrganisationNotFound:    {404, "not-found", "Organisation record not found"},
 	SpinePractitionerNotFound:    {404, "not-found", "Practitioner record not found"},

@@ -50,6 +50,7 @@ const (
 const (
 	CapGlobal       = "gpconnect"
 	CapAppointments = "appointments"
+	CapStructured   = "structured" // Access Record Structured
 )
 
 // Scopes of the JWT requested_scope claim.
@@ -69,24 +70,33 @@ type interaction struct {
 	scope      string
 	capability string
 	handle     func(p *Provider, rq *request) (*response, error)
+	// reason is the JWT reason_for_request the interaction needs;
+	// "" means directcare.
+	reason string
 }
 
 var interactions = []interaction{
-	{IDMetadata, "GET", "metadata", scopeOrgRead, CapGlobal, (*Provider).metadata},
-	{IDReadPatient, "GET", "Patient/{id}", scopePatientRead, CapGlobal, (*Provider).readPatient},
-	{IDSearchPatient, "GET", "Patient", scopePatientRead, CapGlobal, (*Provider).searchPatient},
-	{IDRegisterPatient, "POST", "Patient/$gpc.registerpatient", scopePatientWrite, CapGlobal, (*Provider).registerPatient},
-	{IDReadPractitioner, "GET", "Practitioner/{id}", scopeOrgRead, CapGlobal, (*Provider).readPractitioner},
-	{IDSearchPractitioner, "GET", "Practitioner", scopeOrgRead, CapGlobal, (*Provider).searchPractitioner},
-	{IDReadOrganization, "GET", "Organization/{id}", scopeOrgRead, CapGlobal, (*Provider).readOrganization},
-	{IDSearchOrganization, "GET", "Organization", scopeOrgRead, CapGlobal, (*Provider).searchOrganization},
-	{IDReadLocation, "GET", "Location/{id}", scopeOrgRead, CapGlobal, (*Provider).readLocation},
-	{IDSearchSlots, "GET", "Slot", scopeOrgRead, CapAppointments, (*Provider).searchSlots},
-	{IDReadAppointment, "GET", "Appointment/{id}", scopePatientRead, CapAppointments, (*Provider).readAppointment},
-	{IDBookAppointment, "POST", "Appointment", scopePatientWrite, CapAppointments, (*Provider).bookAppointment},
-	{IDAmendAppointment, "PUT", "Appointment/{id}", scopePatientWrite, CapAppointments, (*Provider).amendAppointment},
-	{IDCancelAppointment, "PUT", "Appointment/{id}", scopePatientWrite, CapAppointments, (*Provider).cancelAppointment},
-	{IDPatientAppointments, "GET", "Patient/{id}/Appointment", scopePatientRead, CapAppointments, (*Provider).patientAppointments},
+	{IDMetadata, "GET", "metadata", scopeOrgRead, CapGlobal, (*Provider).metadata, ""},
+	{IDReadPatient, "GET", "Patient/{id}", scopePatientRead, CapGlobal, (*Provider).readPatient, ""},
+	{IDSearchPatient, "GET", "Patient", scopePatientRead, CapGlobal, (*Provider).searchPatient, ""},
+	{IDRegisterPatient, "POST", "Patient/$gpc.registerpatient", scopePatientWrite, CapGlobal, (*Provider).registerPatient, ""},
+	{IDReadPractitioner, "GET", "Practitioner/{id}", scopeOrgRead, CapGlobal, (*Provider).readPractitioner, ""},
+	{IDSearchPractitioner, "GET", "Practitioner", scopeOrgRead, CapGlobal, (*Provider).searchPractitioner, ""},
+	{IDReadOrganization, "GET", "Organization/{id}", scopeOrgRead, CapGlobal, (*Provider).readOrganization, ""},
+	{IDSearchOrganization, "GET", "Organization", scopeOrgRead, CapGlobal, (*Provider).searchOrganization, ""},
+	{IDReadLocation, "GET", "Location/{id}", scopeOrgRead, CapGlobal, (*Provider).readLocation, ""},
+	{IDSearchSlots, "GET", "Slot", scopeOrgRead, CapAppointments, (*Provider).searchSlots, ""},
+	{IDReadAppointment, "GET", "Appointment/{id}", scopePatientRead, CapAppointments, (*Provider).readAppointment, ""},
+	{IDBookAppointment, "POST", "Appointment", scopePatientWrite, CapAppointments, (*Provider).bookAppointment, ""},
+	{IDAmendAppointment, "PUT", "Appointment/{id}", scopePatientWrite, CapAppointments, (*Provider).amendAppointment, ""},
+	{IDCancelAppointment, "PUT", "Appointment/{id}", scopePatientWrite, CapAppointments, (*Provider).cancelAppointment, ""},
+	{IDPatientAppointments, "GET", "Patient/{id}/Appointment", scopePatientRead, CapAppointments, (*Provider).patientAppointments, ""},
+
+	{IDStructuredMetadata, "GET", structuredRoot + "metadata", scopeOrgRead, CapStructured, (*Provider).structuredMetadata, ""},
+	{IDGetStructuredRecord, "POST", structuredRoot + "Patient/$gpc.getstructuredrecord", scopePatientRead, CapStructured, (*Provider).getStructuredRecord, ""},
+	// Migration ignores the Structured switches (§3.3): it needs GP
+	// Connect on, and the patient's registration, not an agreement.
+	{IDMigrateStructuredRecord, "POST", structuredRoot + "Patient/$gpc.migratestructuredrecord", scopePatientRead, CapGlobal, (*Provider).migrateStructuredRecord, "migration"},
 }
 
 // RootPrefix is what follows the ODS code in a service root.
@@ -234,11 +244,15 @@ func (p *Provider) serve(rq *request, formatErr error) (*response, error) {
 	if formatErr != nil {
 		return nil, formatErr
 	}
-	if rq.claims.Scope != rq.interaction.scope {
+	if !scopeAllows(rq.claims.Scope, rq.interaction) {
 		return nil, spineError(SpineBadRequest, "requested_scope %s does not allow this interaction (it needs %s)", rq.claims.Scope, rq.interaction.scope)
 	}
-	if rq.claims.Reason != "directcare" {
-		return nil, spineError(SpineBadRequest, "reason_for_request must be directcare for this interaction")
+	reason := rq.interaction.reason
+	if reason == "" {
+		reason = "directcare"
+	}
+	if rq.claims.Reason != reason {
+		return nil, spineError(SpineBadRequest, "reason_for_request must be %s for this interaction", reason)
 	}
 
 	// The practice's switches.
@@ -254,6 +268,20 @@ func (p *Provider) serve(rq *request, formatErr error) (*response, error) {
 	return rq.interaction.handle(p, rq)
 }
 
+// scopeAllows reports whether a requested_scope allows an interaction:
+// exactly its scope, or — for the structured record operations (1.6) —
+// its scope followed by a confidentiality scope conf/N or conf/R.
+func scopeAllows(scope string, in *interaction) bool {
+	if scope == in.scope {
+		return true
+	}
+	if in.id != IDGetStructuredRecord && in.id != IDMigrateStructuredRecord {
+		return false
+	}
+	base, conf, ok := strings.Cut(scope, " ")
+	return ok && base == in.scope && (conf == "conf/N" || conf == "conf/R")
+}
+
 // checkSharing is the data sharing agreement check the Spine Secure Proxy
 // makes, made here before any data leaves: the requesting organisation
 // needs an agreement in force with the practice covering the interaction
@@ -261,7 +289,8 @@ func (p *Provider) serve(rq *request, formatErr error) (*response, error) {
 // Foundations interactions; the CapabilityStatement needs none. A refusal
 // is 403 NO_ORGANISATIONAL_CONSENT (and is audited like every answer).
 func (p *Provider) checkSharing(rq *request, ods pcnhub.ODSCode, capability string) error {
-	if rq.interaction.id == IDMetadata {
+	switch rq.interaction.id {
+	case IDMetadata, IDStructuredMetadata:
 		return nil
 	}
 	// The Spine Secure Proxy ties Ssp-From to the sending organisation;
@@ -277,6 +306,8 @@ func (p *Provider) checkSharing(rq *request, ods pcnhub.ODSCode, capability stri
 		return err
 	case consumer == ods:
 		return nil
+	case rq.interaction.id == IDMigrateStructuredRecord:
+		return nil // the patient's registration decides (migrateStructuredRecord)
 	}
 	today := pcnhub.DateOf(p.Clock.Now().In(pcnhub.London))
 	shared, err := p.Store.SharingCapabilities(rq.ctx, ods, consumer, today)
@@ -289,6 +320,11 @@ func (p *Provider) checkSharing(rq *request, ods pcnhub.ODSCode, capability stri
 			return nil
 		}
 		return spineError(SpineNoOrganisationalConsent, "%s has no data sharing agreement in force with %s for appointments", ods, consumer)
+	case CapStructured:
+		if slices.Contains(shared, spine.CareRecord) {
+			return nil
+		}
+		return spineError(SpineNoOrganisationalConsent, "%s has no data sharing agreement in force with %s for the care record", ods, consumer)
 	default:
 		if len(shared) > 0 {
 			return nil
@@ -298,8 +334,11 @@ func (p *Provider) checkSharing(rq *request, ods pcnhub.ODSCode, capability stri
 }
 
 func capabilityName(c string) string {
-	if c == CapGlobal {
+	switch c {
+	case CapGlobal:
 		return ""
+	case CapStructured:
+		return "Access Record Structured"
 	}
 	return strings.ToUpper(c[:1]) + c[1:]
 }
@@ -442,7 +481,11 @@ func (p *Provider) writeError(w http.ResponseWriter, rq *request, err error) {
 	if spine == SpineUnsupportedMediaType {
 		format = fhir.JSON
 	}
-	oo := fhir.NewOperationOutcome("error", sc.issue, SpineSystem, spine, sc.display, diagnostics)
+	system := SpineSystem
+	if strings.Contains(rq.r.URL.Path, RootPrefix+"/"+structuredRoot) {
+		system = fhir.CodeSystemSpineErrorOrWarningCode // the 1.5+ pages name the CodeSystem
+	}
+	oo := fhir.NewOperationOutcome("error", sc.issue, system, spine, sc.display, diagnostics)
 	body, merr := fhir.Marshal(format, oo)
 	if merr != nil {
 		http.Error(w, "internal error", http.StatusInternalServerError)

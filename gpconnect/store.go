@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/pcnhub/pcnhub"
+	"github.com/pcnhub/pcnhub/record"
 	"github.com/pcnhub/pcnhub/spine"
 )
 
@@ -27,5 +28,11 @@ type Store interface {
 	// SharingCapabilities returns what provider shares with consumer on
 	// day d under the data sharing agreements in force.
 	SharingCapabilities(ctx context.Context, provider, consumer pcnhub.ODSCode, d pcnhub.Date) ([]spine.Capability, error)
+	// GPConnectSwitches returns every switch of an organisation by name
+	// (capabilities and Structured clinical areas).
+	GPConnectSwitches(ctx context.Context, orgID int64) (map[string]bool, error)
+	// ClinicalRecord returns a patient record's clinical record; ENOTFOUND
+	// when none is stored.
+	ClinicalRecord(ctx context.Context, patientID int64) (*record.Record, error)
 	ScheduleStore
 }

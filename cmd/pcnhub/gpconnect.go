@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -16,7 +18,7 @@ import (
 )
 
 // capabilities are the GP Connect switches a practice has.
-var capabilities = []string{gpconnect.CapGlobal, gpconnect.CapAppointments}
+var capabilities = []string{gpconnect.CapGlobal, gpconnect.CapAppointments, gpconnect.CapStructured}
 
 func cmdGPConnect(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) > 0 && args[0] == "token" {
@@ -30,12 +32,14 @@ func cmdGPConnect(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return nil
 	}
 	if len(args) == 0 || (args[0] != "enable" && args[0] != "disable" && args[0] != "status") {
-		return usageError("usage: pcnhub gpconnect enable|disable|status --practice ODS [--capability gpconnect|appointments|all] | pcnhub gpconnect token [--scope S]")
+		return usageError("usage: pcnhub gpconnect enable|disable|status --practice ODS [--capability gpconnect|appointments|structured|structured:AREA|all] | pcnhub gpconnect token [--scope S]")
 	}
 	verb := args[0]
 	f := newFlags("gpconnect "+verb, "gpconnect "+verb+" --practice ODS [flags]", stderr)
 	practice := f.String("practice", "", "ODS code of the practice (required)")
-	capability := f.String("capability", "all", "gpconnect (the practice-wide switch), appointments, or all")
+	capability := f.String("capability", "all", "gpconnect (the practice-wide switch), appointments, structured (Access Record Structured),\n"+
+		"structured:AREA for one clinical area (AREA a $gpc.getstructuredrecord parameter such as includeImmunisations;\n"+
+		"areas are on unless switched off), or all")
 	sf := addStoreFlags(f)
 	if err := f.Parse(args[1:]); err != nil {
 		return err
@@ -50,8 +54,13 @@ func cmdGPConnect(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	}
 	caps := capabilities
 	if *capability != "all" {
-		if *capability != gpconnect.CapGlobal && *capability != gpconnect.CapAppointments {
-			return usageError(fmt.Sprintf("--capability %q: use gpconnect, appointments or all", *capability))
+		known := slices.Contains(capabilities, *capability)
+		for _, a := range gpconnect.StructuredAreaParams {
+			known = known || *capability == gpconnect.StructuredAreaSwitch(a)
+		}
+		if !known {
+			return usageError(fmt.Sprintf("--capability %q: use gpconnect, appointments, structured, structured:AREA (AREA one of %s) or all",
+				*capability, strings.Join(gpconnect.StructuredAreaParams, ", ")))
 		}
 		caps = []string{*capability}
 	}
@@ -78,6 +87,11 @@ func cmdGPConnect(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "%s\tCAPABILITY\tSTATE\n", org.ODS)
 	names := append([]string{}, capabilities...)
+	for c := range switches {
+		if !slices.Contains(names, c) {
+			names = append(names, c) // clinical-area switches, shown once set
+		}
+	}
 	sort.Strings(names)
 	for _, c := range names {
 		state := "off"
