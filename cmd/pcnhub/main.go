@@ -30,6 +30,7 @@ Usage:
   pcnhub seed demo|assurance [flags]           load a data set (idempotent)
   pcnhub import patients --practice ODS FILE   import a demographics CSV
   pcnhub export patients --practice ODS [FILE] export a practice's patients as CSV
+  pcnhub record import --practice ODS FILE    load a patient's record from a GP Connect structured Bundle
   pcnhub org add --ods ODS --type T --name N   add or update an organisation
   pcnhub org list                              list organisations
   pcnhub group set --name NAME ODS…            set an organisation group's members
@@ -98,6 +99,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdExportPatients(ctx, rest[1:], stdout, stderr)
 	case "audit":
 		return cmdAudit(ctx, rest, stdout, stderr)
+	case "record":
+		return cmdRecord(ctx, rest, stdout, stderr)
 	case "gpconnect":
 		return cmdGPConnect(ctx, rest, stdout, stderr)
 	case "report":
