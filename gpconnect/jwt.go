@@ -30,6 +30,9 @@ type Claims struct {
 
 // Identifier systems accepted in the JWT claims.
 const (
+	systemSDSUserIDLegacy        = "http://fhir.nhs.net/Id/sds-user-id" // DSTU2
+	systemSDSRoleProfileIDLegacy = "http://fhir.nhs.net/Id/sds-role-profile-id"
+
 	tokenLifetime    = 300 // seconds: exp must be exactly iat + 300
 	maxTokenBytes    = 16 << 10
 	defaultFutureIAT = 600 * time.Second
@@ -59,6 +62,18 @@ func jwtResourceError(format string, args ...any) error {
 // claim resources of the right type. Errors are *pcnhub.Error with Spine
 // BAD_REQUEST (400) or INVALID_RESOURCE (422 for a malformed claim resource).
 func ParseToken(authorization string, now time.Time, maxFuture time.Duration) (*Claims, error) {
+	return parseToken(authorization, now, maxFuture, false)
+}
+
+// ParseTokenDSTU2 is ParseToken for the DSTU2 line (Access Record HTML
+// 0.7): the claim resources are DSTU2 ones — a name's family is an array
+// and identifiers use the http://fhir.nhs.net/Id/ systems — and the STU3
+// forms are accepted too.
+func ParseTokenDSTU2(authorization string, now time.Time, maxFuture time.Duration) (*Claims, error) {
+	return parseToken(authorization, now, maxFuture, true)
+}
+
+func parseToken(authorization string, now time.Time, maxFuture time.Duration, dstu2 bool) (*Claims, error) {
 	token, ok := strings.CutPrefix(authorization, "Bearer ")
 	if authorization == "" {
 		return nil, jwtError("the Authorization header is missing")
@@ -143,7 +158,7 @@ func ParseToken(authorization string, now time.Time, maxFuture time.Duration) (*
 	if err := parseOrganisation(raw, c); err != nil {
 		return nil, err
 	}
-	if err := parsePractitioner(raw, c); err != nil {
+	if err := parsePractitioner(raw, c, dstu2); err != nil {
 		return nil, err
 	}
 	if c.Subject != c.PractitionerID {
@@ -283,7 +298,7 @@ func parseOrganisation(raw map[string]json.RawMessage, c *Claims) error {
 	return jwtResourceError("requesting_organization needs an identifier with system %s", fhir.SystemODSOrganization)
 }
 
-func parsePractitioner(raw map[string]json.RawMessage, c *Claims) error {
+func parsePractitioner(raw map[string]json.RawMessage, c *Claims, dstu2 bool) error {
 	var p struct {
 		ID   string `json:"id"`
 		Name []struct {
@@ -303,16 +318,25 @@ func parsePractitioner(raw map[string]json.RawMessage, c *Claims) error {
 		return jwtResourceError("requesting_practitioner needs a name")
 	}
 	family, ok := p.Name[0].Family.(string)
+	if parts, isList := p.Name[0].Family.([]any); dstu2 && isList {
+		var names []string
+		for _, part := range parts {
+			if s, isString := part.(string); isString && s != "" {
+				names = append(names, s)
+			}
+		}
+		family, ok = strings.Join(names, " "), len(names) == len(parts)
+	}
 	if !ok || family == "" {
 		return jwtResourceError("requesting_practitioner.name[0].family must be a string")
 	}
 	name := append(append(append([]string{}, p.Name[0].Prefix...), p.Name[0].Given...), family)
 	c.PractitionerID, c.PractitionerName = p.ID, strings.Join(name, " ")
 	for _, id := range p.Identifier {
-		switch id.System {
-		case fhir.SystemSDSUserID:
+		switch {
+		case id.System == fhir.SystemSDSUserID, dstu2 && id.System == systemSDSUserIDLegacy:
 			c.PractitionerSDSUserID = id.Value
-		case fhir.SystemSDSRoleProfileID:
+		case id.System == fhir.SystemSDSRoleProfileID, dstu2 && id.System == systemSDSRoleProfileIDLegacy:
 			c.PractitionerRoleProfileID = id.Value
 		}
 	}

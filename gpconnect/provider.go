@@ -153,8 +153,14 @@ type response struct {
 	modified time.Time
 }
 
-// ServeHTTP answers a request under /{ODS}/STU3/1/gpconnect/.
+// ServeHTTP answers a request under /{ODS}/STU3/1/gpconnect/ (Foundations,
+// Appointment Management and, under structured/, Access Record
+// Structured) or /{ODS}/DSTU2/1/gpconnect/ (Access Record HTML).
 func (p *Provider) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if isHTMLPath(r.URL.Path) {
+		p.serveHTML(w, r)
+		return
+	}
 	start := time.Now()
 	w.Header().Set("Cache-Control", "no-store")
 	rq := &request{r: r, ctx: r.Context(), traceID: r.Header.Get("Ssp-TraceID")}
@@ -290,7 +296,7 @@ func scopeAllows(scope string, in *interaction) bool {
 // is 403 NO_ORGANISATIONAL_CONSENT (and is audited like every answer).
 func (p *Provider) checkSharing(rq *request, ods pcnhub.ODSCode, capability string) error {
 	switch rq.interaction.id {
-	case IDMetadata, IDStructuredMetadata:
+	case IDMetadata, IDStructuredMetadata, IDCareRecordMetadata:
 		return nil
 	}
 	// The Spine Secure Proxy ties Ssp-From to the sending organisation;
@@ -320,7 +326,7 @@ func (p *Provider) checkSharing(rq *request, ods pcnhub.ODSCode, capability stri
 			return nil
 		}
 		return spineError(SpineNoOrganisationalConsent, "%s has no data sharing agreement in force with %s for appointments", ods, consumer)
-	case CapStructured:
+	case CapStructured, CapHTML:
 		if slices.Contains(shared, spine.CareRecord) {
 			return nil
 		}
@@ -339,6 +345,8 @@ func capabilityName(c string) string {
 		return ""
 	case CapStructured:
 		return "Access Record Structured"
+	case CapHTML:
+		return "Access Record HTML"
 	}
 	return strings.ToUpper(c[:1]) + c[1:]
 }

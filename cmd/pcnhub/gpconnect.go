@@ -18,7 +18,7 @@ import (
 )
 
 // capabilities are the GP Connect switches a practice has.
-var capabilities = []string{gpconnect.CapGlobal, gpconnect.CapAppointments, gpconnect.CapStructured}
+var capabilities = []string{gpconnect.CapGlobal, gpconnect.CapAppointments, gpconnect.CapStructured, gpconnect.CapHTML}
 
 func cmdGPConnect(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) > 0 && args[0] == "token" {
@@ -32,12 +32,12 @@ func cmdGPConnect(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return nil
 	}
 	if len(args) == 0 || (args[0] != "enable" && args[0] != "disable" && args[0] != "status") {
-		return usageError("usage: pcnhub gpconnect enable|disable|status --practice ODS [--capability gpconnect|appointments|structured|structured:AREA|all] | pcnhub gpconnect token [--scope S]")
+		return usageError("usage: pcnhub gpconnect enable|disable|status --practice ODS [--capability gpconnect|appointments|structured|structured:AREA|html|all] | pcnhub gpconnect token [--scope S]")
 	}
 	verb := args[0]
 	f := newFlags("gpconnect "+verb, "gpconnect "+verb+" --practice ODS [flags]", stderr)
 	practice := f.String("practice", "", "ODS code of the practice (required)")
-	capability := f.String("capability", "all", "gpconnect (the practice-wide switch), appointments, structured (Access Record Structured),\n"+
+	capability := f.String("capability", "all", "gpconnect (the practice-wide switch), appointments, structured (Access Record Structured), html (Access Record HTML),\n"+
 		"structured:AREA for one clinical area (AREA a $gpc.getstructuredrecord parameter such as includeImmunisations;\n"+
 		"areas are on unless switched off), or all")
 	sf := addStoreFlags(f)
@@ -59,7 +59,7 @@ func cmdGPConnect(ctx context.Context, args []string, stdout, stderr io.Writer) 
 			known = known || *capability == gpconnect.StructuredAreaSwitch(a)
 		}
 		if !known {
-			return usageError(fmt.Sprintf("--capability %q: use gpconnect, appointments, structured, structured:AREA (AREA one of %s) or all",
+			return usageError(fmt.Sprintf("--capability %q: use gpconnect, appointments, structured, structured:AREA (AREA one of %s), html or all",
 				*capability, strings.Join(gpconnect.StructuredAreaParams, ", ")))
 		}
 		caps = []string{*capability}

@@ -216,7 +216,7 @@ func TestImportExportCommands(t *testing.T) {
 			// The audit command lists the imports and verifies the chain.
 			stdout.Reset()
 			if err := run(ctx, append([]string{"audit", "--verify"}, store...), &stdout, io.Discard); err != nil ||
-				!strings.Contains(stdout.String(), "audit chain intact: 19 events") { // 6 agreements, seed, 9 GP Connect switches (3 practices × 3), failed import, import, export
+				!strings.Contains(stdout.String(), "audit chain intact: 22 events") { // 6 agreements, seed, 12 GP Connect switches (3 practices × 4), failed import, import, export
 				t.Fatalf("audit verify: %v %q", err, stdout.String())
 			}
 		})
