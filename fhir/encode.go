@@ -131,12 +131,22 @@ func (e *encState) choiceCheck(p *plan, f *field, choices *uint64) {
 	*choices |= bit
 }
 
-// bufPool recycles encoding buffers; Marshal returns a copy of exactly the
-// right size, so a pooled buffer never escapes.
+// bufPool recycles encoding buffers of small answers; Marshal returns a
+// copy of exactly the right size, so a pooled buffer never escapes.
 var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
 
-// finish returns a copy of the output (or the error) and recycles the buffer.
+// largeOutput is the size from which Marshal hands its buffer over
+// instead of copying it: copying a large answer costs as much again, and
+// a large buffer would not stay pooled anyway (a pool is emptied by the
+// collections that large answers cause).
+const largeOutput = 1 << 20
+
+// finish returns the output (or the error) and recycles the buffer: a
+// copy of a small output, the buffer itself for a large one.
 func (e *encState) finish(bp *[]byte) ([]byte, error) {
+	if e.err == nil && len(e.buf) >= largeOutput {
+		return e.buf, nil
+	}
 	var out []byte
 	if e.err == nil {
 		out = append([]byte(nil), e.buf...)
@@ -146,6 +156,21 @@ func (e *encState) finish(bp *[]byte) ([]byte, error) {
 		bufPool.Put(bp)
 	}
 	return out, e.err
+}
+
+// bytesPerEntry is the buffer Marshal starts with for each entry of a
+// Bundle, about what an entry of a structured record takes: growing a
+// buffer by doubling to tens of megabytes copies it many times over.
+const bytesPerEntry = 1 << 10
+
+// reserve grows the buffer ahead of encoding r when r is a Bundle with
+// many entries.
+func (e *encState) reserve(r Resource) {
+	if b, ok := r.(*Bundle); ok {
+		if need := len(b.Entry) * bytesPerEntry; need > cap(e.buf) {
+			e.buf = make([]byte, 0, need)
+		}
+	}
 }
 
 func newEncState() (encState, *[]byte) {

@@ -10,6 +10,7 @@ import (
 func marshalJSON(r Resource) ([]byte, error) {
 	st, bp := newEncState()
 	e := jsonEncoder{st}
+	e.reserve(r)
 	base, p, err := e.root(r)
 	if err != nil {
 		return nil, err

@@ -10,6 +10,7 @@ import (
 func marshalXML(r Resource) ([]byte, error) {
 	st, bp := newEncState()
 	e := xmlEncoder{st}
+	e.reserve(r)
 	base, p, err := e.root(r)
 	if err != nil {
 		return nil, err

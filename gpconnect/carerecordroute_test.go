@@ -65,7 +65,9 @@ func dstu2Outcome(t *testing.T, r *result, status int, code string) {
 	var oo struct {
 		ResourceType string
 		Issue        []struct {
-			Details struct{ Coding []struct{ System, Code string } }
+			Details struct {
+				Coding []struct{ System, Code string }
+			}
 			Diagnostics string
 		}
 	}
@@ -86,8 +88,10 @@ type careRecordBundle struct {
 			Title        string
 			Section      []struct {
 				Title string
-				Code  struct{ Coding []struct{ System, Code string } }
-				Text  struct{ Status, Div string }
+				Code  struct {
+					Coding []struct{ System, Code string }
+				}
+				Text struct{ Status, Div string }
 			}
 			Identifier []struct{ System, Value string }
 		}

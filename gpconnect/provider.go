@@ -23,6 +23,7 @@ import (
 
 	"github.com/pcnhub/pcnhub"
 	"github.com/pcnhub/pcnhub/fhir"
+	"github.com/pcnhub/pcnhub/record"
 	"github.com/pcnhub/pcnhub/spine"
 )
 
@@ -121,6 +122,11 @@ type Provider struct {
 	SearchCacheBytes int
 	cacheOnce        sync.Once
 	cache            *answerCache
+
+	// RecordFallback, when set, gives the clinical record of a patient
+	// with none stored (a synthetic data set that generates records on
+	// read); without it such a patient has an empty record.
+	RecordFallback func(ods pcnhub.ODSCode, pt *pcnhub.Patient) *record.Record
 
 	// Observe, when set, is told of every answered call: the interaction
 	// id ("" when the request named none we know), the outcome ("ok" or

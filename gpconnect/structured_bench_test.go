@@ -18,11 +18,12 @@ import (
 	"github.com/pcnhub/pcnhub/sqlstore/sqltest"
 )
 
-// everyArea asks for every clinical area, ended allergies and issues included.
+// everyArea asks for every clinical area, ended allergies and issues
+// included (immunisation parts may not come with includeConsultations).
 var everyArea = []string{allergiesParam,
 	`{"name":"includeMedication","part":[{"name":"includePrescriptionIssues","valueBoolean":true}]}`,
 	`{"name":"includeConsultations"}`, `{"name":"includeProblems"}`,
-	`{"name":"includeImmunisations","part":[{"name":"includeNotGiven","valueBoolean":true},{"name":"includeStatus","valueBoolean":true}]}`,
+	`{"name":"includeImmunisations"}`,
 	`{"name":"includeUncategorisedData"}`, `{"name":"includeInvestigations"}`, `{"name":"includeReferrals"}`,
 	`{"name":"includeDiaryEntries"}`}
 
@@ -80,14 +81,14 @@ func BenchmarkGetStructuredRecord(b *testing.B) {
 						h.Set("Authorization", token("patient/*.read"))
 						h.Set("Content-Type", fhir.MIMEJSON)
 						h.Set("Accept", format)
-						w := httptest.NewRecorder()
+						w := &countingWriter{header: http.Header{}}
 						start := time.Now()
 						p.ServeHTTP(w, req)
 						took = append(took, time.Since(start))
-						if w.Code != http.StatusOK {
-							b.Fatalf("status %d: %.300s", w.Code, w.Body.Bytes())
+						if w.code != http.StatusOK {
+							b.Fatalf("status %d: %.300s", w.code, w.first)
 						}
-						size = w.Body.Len()
+						size = w.n
 					}
 					slices.Sort(took)
 					b.ReportMetric(float64(took[len(took)/2].Microseconds())/1000, "p50-ms")
@@ -97,4 +98,28 @@ func BenchmarkGetStructuredRecord(b *testing.B) {
 			}
 		})
 	}
+}
+
+// countingWriter is a ResponseWriter that keeps only the status, the size
+// and the start of the body, as a network connection would not hold the
+// answer either (httptest.ResponseRecorder's growing buffer would be
+// measured otherwise).
+type countingWriter struct {
+	header http.Header
+	code   int
+	n      int
+	first  []byte
+}
+
+func (w *countingWriter) Header() http.Header  { return w.header }
+func (w *countingWriter) WriteHeader(code int) { w.code = code }
+func (w *countingWriter) Write(b []byte) (int, error) {
+	if w.code == 0 {
+		w.code = http.StatusOK
+	}
+	if len(w.first) < 300 {
+		w.first = append(w.first, b[:min(len(b), 300)]...)
+	}
+	w.n += len(b)
+	return len(b), nil
 }

@@ -235,6 +235,8 @@ func (p *Provider) migratingPatient(rq *request, nhs pcnhub.NHSNumber) (*pcnhub.
 func (p *Provider) patientRecord(ctx context.Context, pt *pcnhub.Patient, ods pcnhub.ODSCode) (*record.Record, error) {
 	rec, err := p.Store.ClinicalRecord(ctx, pt.ID)
 	switch {
+	case pcnhub.ErrorCode(err) == pcnhub.ENOTFOUND && p.RecordFallback != nil:
+		rec = p.RecordFallback(ods, pt)
 	case pcnhub.ErrorCode(err) == pcnhub.ENOTFOUND:
 		rec = &record.Record{NHSNumber: pt.NHSNumber, PracticeODS: ods}
 	case err != nil:

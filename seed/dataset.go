@@ -76,6 +76,14 @@ type Dataset struct {
 	// Records are patients' clinical records, each stored for the patient
 	// record of OrgODS with its NHS number (replacing what was stored).
 	Records []ClinicalRecord
+	// RecordSource yields more clinical records, stored like Records; it
+	// is a sequence so that a large set is generated as it is loaded.
+	RecordSource iter.Seq[ClinicalRecord]
+	// GenerateRecord, when set, is the record the data set gives a patient
+	// of organisation ods whose record it did not store (a large synthetic
+	// data set generates the rest on read, exactly as it would have stored
+	// them). Serving with the data set (--seed) answers with it.
+	GenerateRecord func(ods pcnhub.ODSCode, p *pcnhub.Patient) *record.Record
 }
 
 // ClinicalRecord is a patient's clinical record at an organisation.

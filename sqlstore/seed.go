@@ -196,6 +196,13 @@ func (s *Store) LoadDataset(ctx context.Context, d seed.Dataset, actor string) (
 		}
 		st.Records++
 	}
+	if d.RecordSource != nil {
+		n, err := s.loadRecords(ctx, d.RecordSource, orgID)
+		st.Records += n
+		if err != nil {
+			return st, fmt.Errorf("seed %s: %w", d.Name, err)
+		}
+	}
 	for _, su := range d.Staff {
 		if _, err := s.StaffUserByName(ctx, su.Username); err == nil {
 			continue
@@ -262,6 +269,102 @@ func (s *Store) LoadDataset(ctx context.Context, d seed.Dataset, actor string) (
 			st.Schedules, st.Slots.Inserted+st.Slots.Unchanged, st.Slots.Inserted,
 			st.Appointments.Inserted+st.Appointments.Unchanged, st.Appointments.Inserted)})
 	return st, err
+}
+
+// loadRecords stores the clinical records of seq as PutClinicalRecord
+// does, each checked and replacing the patient's stored record unless
+// equal to it, but in transactions of recordBatch records with the
+// patients looked up together. It returns the number of records stored.
+func (s *Store) loadRecords(ctx context.Context, seq iter.Seq[seed.ClinicalRecord],
+	orgID func(pcnhub.ODSCode, string) (int64, error)) (int, error) {
+	const recordBatch = 250
+	type row struct {
+		org   int64
+		nhs   pcnhub.NHSNumber
+		doc   []byte
+		items int
+	}
+	rows := make([]row, 0, recordBatch)
+	stored := 0
+	flush := func() error {
+		err := s.withTx(ctx, func(tx *sql.Tx) error {
+			byOrg := map[int64][]any{}
+			for _, r := range rows {
+				byOrg[r.org] = append(byOrg[r.org], string(r.nhs))
+			}
+			type key struct {
+				org int64
+				nhs pcnhub.NHSNumber
+			}
+			ids := make(map[key]int64, len(rows))
+			for org, nhs := range byOrg {
+				q, err := tx.QueryContext(ctx, s.q(`SELECT nhs_number, id FROM patients WHERE org_id = ? AND nhs_number IN (`+
+					placeholders(len(nhs))+`)`), append([]any{org}, nhs...)...)
+				if err != nil {
+					return err
+				}
+				for q.Next() {
+					var n string
+					var id int64
+					if err := q.Scan(&n, &id); err != nil {
+						q.Close()
+						return err
+					}
+					ids[key{org, pcnhub.NHSNumber(n)}] = id
+				}
+				q.Close()
+				if err := q.Err(); err != nil {
+					return err
+				}
+			}
+			put, err := tx.PrepareContext(ctx, s.q(upsertClinicalRecord))
+			if err != nil {
+				return err
+			}
+			defer put.Close()
+			now := s.clock.Now().UnixMicro()
+			for _, r := range rows {
+				id := ids[key{r.org, r.nhs}]
+				if id == 0 {
+					return pcnhub.Errorf(pcnhub.ENOTFOUND, "the clinical record of %s: the organisation holds no such patient", r.nhs.Masked())
+				}
+				if _, err := put.ExecContext(ctx, id, r.doc, r.items, now); err != nil {
+					return fmt.Errorf("put clinical record: %w", err)
+				}
+			}
+			return nil
+		})
+		if err == nil {
+			stored += len(rows)
+		}
+		rows = rows[:0]
+		return err
+	}
+	var err error
+	for cr := range seq {
+		var org int64
+		if org, err = orgID(cr.OrgODS, "a clinical record"); err != nil {
+			break
+		}
+		if err = cr.Record.Validate(); err != nil {
+			err = fmt.Errorf("the clinical record of %s: %w", cr.NHSNumber.Masked(), err)
+			break
+		}
+		var doc []byte
+		if doc, err = encodeRecord(&cr.Record); err != nil {
+			break
+		}
+		rows = append(rows, row{org, cr.NHSNumber, doc, cr.Record.Items()})
+		if len(rows) == recordBatch {
+			if err = flush(); err != nil {
+				break
+			}
+		}
+	}
+	if err == nil && len(rows) > 0 {
+		err = flush()
+	}
+	return stored, err
 }
 
 // loadAppointments books the data set's appointments inside tx, in

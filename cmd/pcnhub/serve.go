@@ -19,6 +19,7 @@ import (
 	"github.com/pcnhub/pcnhub/gpconnect"
 	"github.com/pcnhub/pcnhub/gpconnect/client"
 	"github.com/pcnhub/pcnhub/hub"
+	"github.com/pcnhub/pcnhub/record"
 	"github.com/pcnhub/pcnhub/seed"
 	"github.com/pcnhub/pcnhub/seed/assurance"
 	"github.com/pcnhub/pcnhub/seed/demo"
@@ -118,8 +119,11 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if self == "" {
 		self = "http://" + loopbackAddr(ln.Addr())
 	}
-	handler := newHandler(store, log, reg, deployment{calendar: cal, self: self, publicBase: *baseURL,
-		providerTimeout: providerTimeout, clock: pcnhub.SystemClock{}})
+	d := deployment{calendar: cal, self: self, publicBase: *baseURL, providerTimeout: providerTimeout, clock: pcnhub.SystemClock{}}
+	if *seedName != "" {
+		d.records = datasets[*seedName]().GenerateRecord
+	}
+	handler := newHandler(store, log, reg, d)
 	srv := &http.Server{
 		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -233,6 +237,9 @@ type deployment struct {
 	publicBase      string // the --base-url of Location headers; "": from each request
 	providerTimeout time.Duration
 	clock           pcnhub.Clock
+	// records generates the clinical records the seeded data set did not
+	// store (seed.Dataset.GenerateRecord); nil: none.
+	records func(pcnhub.ODSCode, *pcnhub.Patient) *record.Record
 }
 
 // newHandler assembles a pcnhub server: the operational endpoints, the
@@ -243,8 +250,10 @@ func newHandler(store *sqlstore.Store, log *slog.Logger, reg *prometheus.Registr
 	handler.Calendar, handler.BaseURL, handler.Clock = d.calendar, d.self, d.clock
 	handler.Hub = &hub.Hub{Directory: store, Register: &spine.Register{Store: store}, BaseURL: d.self, Timeout: d.providerTimeout,
 		Clock: d.clock, Client: &client.Client{HTTP: &http.Client{Timeout: 2 * d.providerTimeout}, Clock: d.clock.Now}}
-	handler.Handle("/{ods}"+gpconnect.RootPrefix+"/", &gpconnect.Provider{Store: store, Clock: d.clock, Log: log,
+	provider := &gpconnect.Provider{Store: store, Clock: d.clock, Log: log,
 		SoftwareName: "pcnhub", SoftwareVersion: version, SoftwareRelease: releaseDate, BaseURL: d.publicBase,
-		Observe: handler.GPConnectObserver(reg)})
+		Observe: handler.GPConnectObserver(reg), RecordFallback: d.records}
+	handler.Handle("/{ods}"+gpconnect.RootPrefix+"/", provider)     // Foundations, Appointments, Structured
+	handler.Handle("/{ods}"+gpconnect.HTMLRootPrefix+"/", provider) // Access Record HTML
 	return handler
 }

@@ -16,6 +16,7 @@ import (
 	"strings"
 
 	"github.com/pcnhub/pcnhub"
+	"github.com/pcnhub/pcnhub/record"
 	"github.com/pcnhub/pcnhub/seed"
 	"github.com/pcnhub/pcnhub/spine"
 	"github.com/pcnhub/pcnhub/staff"
@@ -106,6 +107,11 @@ func Dataset() seed.Dataset {
 		BookWeeks:     BookWeeks,
 		BankHolidays:  BankHolidays,
 		Appointments:  appointments,
+		RecordSource:  storedRecords,
+		GenerateRecord: func(ods pcnhub.ODSCode, p *pcnhub.Patient) *record.Record {
+			r := ClinicalRecord(ods, p)
+			return &r
+		},
 	}
 }
 
