@@ -256,7 +256,7 @@ func (p *Provider) serve(rq *request, formatErr error) (*response, error) {
 	if formatErr != nil {
 		return nil, formatErr
 	}
-	if !scopeAllows(rq.claims.Scope, rq.interaction) {
+	if rq.claims.Scope != rq.interaction.scope {
 		return nil, spineError(SpineBadRequest, "requested_scope %s does not allow this interaction (it needs %s)", rq.claims.Scope, rq.interaction.scope)
 	}
 	reason := rq.interaction.reason
@@ -278,20 +278,6 @@ func (p *Provider) serve(rq *request, formatErr error) (*response, error) {
 		return nil, err
 	}
 	return rq.interaction.handle(p, rq)
-}
-
-// scopeAllows reports whether a requested_scope allows an interaction:
-// exactly its scope, or — for the structured record operations (1.6) —
-// its scope followed by a confidentiality scope conf/N or conf/R.
-func scopeAllows(scope string, in *interaction) bool {
-	if scope == in.scope {
-		return true
-	}
-	if in.id != IDGetStructuredRecord && in.id != IDMigrateStructuredRecord {
-		return false
-	}
-	base, conf, ok := strings.Cut(scope, " ")
-	return ok && base == in.scope && (conf == "conf/N" || conf == "conf/R")
 }
 
 // checkSharing is the data sharing agreement check the Spine Secure Proxy

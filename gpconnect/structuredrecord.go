@@ -144,7 +144,7 @@ func (p *Provider) migrateStructuredRecord(rq *request) (*response, error) {
 	if err != nil {
 		return nil, err
 	}
-	q, err := ParseMigrateQuery(params, rq.claims.Scope)
+	q, err := ParseMigrateQuery(params, rq.claims.Scope+" "+rq.claims.Confidentiality)
 	if err != nil {
 		return nil, err
 	}

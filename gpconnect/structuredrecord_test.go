@@ -3,6 +3,7 @@ package gpconnect_test
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -199,4 +200,159 @@ func TestMigrateRefusals(t *testing.T) {
 	// Someone not on the demographic register.
 	r = e.migrate(migrateBody(assurance.Patient14, false), "patient/*.read conf/N", nil)
 	e.outcome(r, 404, gpconnect.SpinePatientNotFound)
+}
+
+// structuredBundle decodes a 200 collection Bundle and indexes it.
+type structuredAnswer struct {
+	bundle *fhir.Bundle
+	raw    map[string]any
+	lists  map[string]*fhir.List // by SNOMED code
+	types  map[string]int        // resource type → count
+}
+
+func (e *env) structuredOK(r *result) *structuredAnswer {
+	e.t.Helper()
+	res := e.ok(r)
+	b, ok := res.(*fhir.Bundle)
+	if !ok || b.Type != "collection" || b.Meta == nil || b.Meta.Profile[0] != fhir.ProfileStructuredRecordBundle {
+		e.t.Fatalf("not a structured record Bundle: %.500s", r.body)
+	}
+	a := &structuredAnswer{bundle: b, lists: map[string]*fhir.List{}, types: map[string]int{}}
+	json.Unmarshal(r.body, &a.raw)
+	for _, en := range b.Entry {
+		a.types[en.Resource.ResourceType()]++
+		if l, ok := en.Resource.(*fhir.List); ok && l.Code != nil && len(l.Code.Coding) > 0 {
+			a.lists[l.Code.Coding[0].Code] = l
+		}
+	}
+	// Every reference resolves to an entry.
+	have := map[string]bool{}
+	for _, en := range b.Entry {
+		have[en.Resource.ResourceType()+"/"+fhir.LogicalID(en.Resource)] = true
+	}
+	var walk func(v any)
+	walk = func(v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			for k, val := range x {
+				if s, ok := val.(string); ok && k == "reference" && !strings.HasPrefix(s, "#") && !have[s] {
+					e.t.Errorf("reference %s does not resolve", s)
+				}
+				walk(val)
+			}
+		case []any:
+			for _, val := range x {
+				walk(val)
+			}
+		}
+	}
+	walk(a.raw)
+	return a
+}
+
+func listWarnings(l *fhir.List) []string {
+	var out []string
+	for _, x := range l.Extension {
+		if strings.HasSuffix(x.URL, "Extension-CareConnect-GPC-ListWarningCode-1") {
+			out = append(out, x.ValueCode)
+		}
+	}
+	return out
+}
+
+func TestGetStructuredRecord(t *testing.T) {
+	for _, engine := range sqltest.Engines {
+		t.Run(engine, func(t *testing.T) {
+			e := structuredEnv(t, engine)
+			// patient2: every area; the confidential sertraline is left out
+			// and its List says so.
+			a := e.structuredOK(e.getStructured(structuredBody(assurance.Patient2, everyArea...), nil))
+			for code, title := range map[string]string{"886921000000105": "Allergies and adverse reactions", "933361000000108": "Medications and medical devices",
+				"717711000000103": "Problems", "1149501000000101": "List of consultations", "1102181000000102": "Immunisations",
+				"826501000000100": "Miscellaneous record", "887191000000108": "Investigations and results", "792931000000107": "Outbound referral",
+				"714311000000108": "Patient recall administration"} {
+				if a.lists[code] == nil {
+					t.Errorf("no List %s (%s)", code, title)
+				}
+			}
+			if meds := a.lists["933361000000108"]; meds == nil || !slices.Contains(listWarnings(meds), "confidential-items") {
+				t.Errorf("the medications List has no confidential-items warning")
+			}
+			body := string(e.getStructured(structuredBody(assurance.Patient2, everyArea...), nil).body)
+			if strings.Contains(body, "Sertraline") {
+				t.Errorf("the confidential medication is in the answer")
+			}
+			if a.types["Patient"] != 1 || a.types["MedicationStatement"] == 0 || a.types["Condition"] == 0 || a.types["Encounter"] == 0 {
+				t.Errorf("resource counts %v", a.types)
+			}
+
+			// patient3 has no problems: an empty List with its reason.
+			a = e.structuredOK(e.getStructured(structuredBody(assurance.Patient3, `{"name":"includeProblems"}`), nil))
+			if l := a.lists["717711000000103"]; l == nil || len(l.Entry) != 0 || l.EmptyReason == nil || l.EmptyReason.Coding[0].Code != "no-content-recorded" {
+				t.Errorf("patient3 problems List: %+v", l)
+			}
+			// patient13's record is in transit.
+			a = e.structuredOK(e.getStructured(structuredBody(assurance.Patient13, allergiesParam), nil))
+			if l := a.lists["886921000000105"]; l == nil || !slices.Contains(listWarnings(l), "data-in-transit") {
+				t.Errorf("patient13: no data-in-transit warning")
+			}
+			// An unknown parameter and a disabled area: 200 with warnings.
+			if err := e.store.SetGPConnectEnabled(ctx, e.org1.ID, gpconnect.StructuredAreaSwitch("includeImmunisations"), false, "test"); err != nil {
+				t.Fatal(err)
+			}
+			a = e.structuredOK(e.getStructured(structuredBody(assurance.Patient2, allergiesParam, `{"name":"includeImmunisations"}`,
+				`{"name":"includeEverything"}`), nil))
+			var texts []string
+			for _, en := range a.bundle.Entry {
+				if oo, ok := en.Resource.(*fhir.OperationOutcome); ok {
+					for _, is := range oo.Issue {
+						if is.Severity != "warning" || is.Code != "not-supported" {
+							t.Errorf("warning issue %+v", is)
+						}
+						texts = append(texts, is.Details.Text)
+					}
+				}
+			}
+			slices.Sort(texts)
+			if want := []string{"includeEverything is an unrecognised parameter", "includeImmunisations has been disabled"}; !slices.Equal(texts, want) {
+				t.Errorf("warnings %q, want %q", texts, want)
+			}
+			if a.lists["1102181000000102"] != nil && len(a.lists["1102181000000102"].Entry) > 0 {
+				t.Errorf("the disabled area answered data")
+			}
+			// XML, and the 1.6 confidentiality scope.
+			r := e.getStructured(structuredBody(assurance.Patient5, allergiesParam), map[string]string{"Accept": fhir.MIMEXML,
+				"Authorization": token("patient/*.read conf/N")})
+			if r.status != 200 || !strings.HasPrefix(r.header.Get("Content-Type"), fhir.MIMEXML) || !strings.Contains(string(r.body), "716186003") {
+				t.Errorf("XML answer for patient5 (no known allergies): %d %.300s", r.status, r.body)
+			}
+		})
+	}
+}
+
+// Migration: the patient's registered practice gets the whole record; the
+// confidential items only with conf/R and includeSensitiveInformation.
+func TestMigrateStructuredRecord(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	asPractice := func(c map[string]any) {
+		c["requesting_organization"] = map[string]any{"resourceType": "Organization", "name": "Practice",
+			"identifier": []any{map[string]any{"system": "https://fhir.nhs.uk/Id/ods-organization-code", "value": string(assurance.ORG1)}}}
+	}
+	migrate := func(sensitive bool, scope string) *result {
+		tok := tokenWith(scope, func(c map[string]any) { c["reason_for_request"] = "migration"; asPractice(c) })
+		return e.do(call{method: "POST", path: structuredRoot + "/Patient/$gpc.migratestructuredrecord",
+			interaction: gpconnect.IDMigrateStructuredRecord, body: migrateBody(assurance.Patient2, sensitive),
+			header: map[string]string{"Authorization": tok, "Ssp-From": string(e.org1.ASID)}})
+	}
+	full := e.structuredOK(migrate(true, "patient/*.read conf/R"))
+	if !strings.Contains(string(migrate(true, "patient/*.read conf/R").body), "Sertraline") {
+		t.Errorf("conf/R with sensitive information leaves the confidential medication out")
+	}
+	plain := migrate(false, "patient/*.read conf/N")
+	if plain.status != 200 || strings.Contains(string(plain.body), "Sertraline") {
+		t.Errorf("conf/N: %d, confidential medication present: %v", plain.status, strings.Contains(string(plain.body), "Sertraline"))
+	}
+	if full.types["MedicationStatement"] <= e.structuredOK(plain).types["MedicationStatement"] {
+		t.Errorf("the full migration holds no more medications than the one without sensitive information")
+	}
 }
