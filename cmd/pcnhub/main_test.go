@@ -110,6 +110,43 @@ func TestServeWithDemoData(t *testing.T) {
 			if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "application/fhir+json;charset=utf-8" {
 				t.Errorf("GP Connect metadata at A99991: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
 			}
+			// The hub reads the record of a patient whose record the seed did
+			// not store: it is generated, and shared under the demo's
+			// care-record agreement.
+			var nhs pcnhub.NHSNumber
+			var problem string // a SNOMED code the generated record holds
+			n := 0
+			for ods, p := range demo.Dataset().Patients {
+				if ods != "A99991" || p.Registration.Status != pcnhub.RegActive || p.Sensitive || p.Deceased() || p.DissentFromSharing {
+					continue
+				}
+				if n++; n < 900 {
+					continue
+				}
+				if rec := demo.ClinicalRecord(ods, &p); len(rec.Problems) > 0 && !rec.Problems[0].Confidential {
+					nhs, problem = p.NHSNumber, rec.Problems[0].Code.Code
+					break
+				}
+			}
+			claims := gpctest.Claims("patient/*.read", time.Now())
+			claims["requesting_organization"] = map[string]any{"resourceType": "Organization", "name": "Riverside PCN Hub",
+				"identifier": []any{map[string]any{"system": "https://fhir.nhs.uk/Id/ods-organization-code", "value": "Y99990"}}}
+			req, _ = http.NewRequest("POST", base+"/A99991/STU3/1/gpconnect/structured/Patient/$gpc.getstructuredrecord",
+				strings.NewReader(`{"resourceType":"Parameters","parameter":[{"name":"patientNHSNumber","valueIdentifier":{"system":"https://fhir.nhs.uk/Id/nhs-number","value":"`+
+					string(nhs)+`"}},{"name":"includeProblems"},{"name":"includeMedication"}]}`))
+			gpctest.SetHeaders(req, gpconnect.IDGetStructuredRecord, "patient/*.read", "999900000101", time.Now())
+			req.Header.Set("Ssp-From", "999900000100")
+			req.Header.Set("Authorization", gpctest.Encode(claims))
+			req.Header.Set("Content-Type", "application/fhir+json")
+			resp, err = http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rb, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != 200 || !strings.Contains(string(rb), `"717711000000103"`) || !strings.Contains(string(rb), `"`+problem+`"`) {
+				t.Errorf("structured record of demo patient %s from the hub: %d %.400s", nhs, resp.StatusCode, rb)
+			}
 			code, body := get("/metrics")
 			if !strings.Contains(body, `pcnhub_gpconnect_requests_total{interaction="read:metadata-1",outcome="ok"} 1`) {
 				t.Errorf("/metrics lacks the GP Connect counter:\n%s", grep(body, "pcnhub_gpconnect"))
