@@ -356,3 +356,44 @@ func TestMigrateStructuredRecord(t *testing.T) {
 		t.Errorf("the full migration holds no more medications than the one without sensitive information")
 	}
 }
+
+// Every assurance patient (assurance.md Part A) gets the answer its
+// condition calls for, from both access-record interactions: the record,
+// or 404 PATIENT_NOT_FOUND, or 403 NO_PATIENT_CONSENT.
+func TestAccessRecordForEveryAssurancePatient(t *testing.T) {
+	e := structuredEnv(t, "sqlite")
+	if err := e.store.SetGPConnectEnabled(ctx, e.org1.ID, gpconnect.CapHTML, true, "test"); err != nil {
+		t.Fatal(err)
+	}
+	ok, notFound, dissent := 200, 404, 403
+	patients := []struct {
+		name string
+		nhs  pcnhub.NHSNumber
+		want int
+	}{
+		{"patient1", assurance.Patient1, ok}, {"patient2", assurance.Patient2, ok}, {"patient3", assurance.Patient3, ok},
+		{"patient4", assurance.Patient4, ok}, {"patient5", assurance.Patient5, ok}, {"patient6", assurance.Patient6, ok},
+		{"patient7", assurance.Patient7, ok}, {"patient8", assurance.Patient8, ok},
+		{"patient9 sensitive", assurance.Patient9, notFound}, {"patient10 sensitive", assurance.Patient10, notFound},
+		{"patient11 superseded", assurance.Patient11, notFound}, {"patient12 merged", assurance.Patient12, notFound},
+		{"patient13 in transit", assurance.Patient13, ok}, {"patient14 not on PDS", assurance.Patient14, notFound},
+		{"patient15 dissent", assurance.Patient15, dissent}, {"patient16", assurance.Patient16, ok}, {"patient17", assurance.Patient17, ok},
+		{"patient18 deceased", assurance.Patient18, notFound}, {"patientNoAppointments", assurance.PatientNoAppointments, ok},
+		{"patient21 inactive", assurance.Patient21, notFound}, {"patientNotInSystem", assurance.PatientNotInSystem, notFound},
+	}
+	for _, p := range patients {
+		t.Run(p.name, func(t *testing.T) {
+			r := e.getStructured(structuredBody(p.nhs, everyArea...), nil)
+			if r.status != p.want {
+				t.Errorf("structured: %d, want %d: %.300s", r.status, p.want, r.body)
+			} else if p.want == ok {
+				e.structuredOK(r)
+			}
+			for _, section := range []string{"SUM", "ALL", "MED"} {
+				if h := e.careRecord(careRecordBody(p.nhs, section, ""), nil); h.status != p.want {
+					t.Errorf("HTML %s: %d, want %d: %.300s", section, h.status, p.want, h.body)
+				}
+			}
+		})
+	}
+}
