@@ -8,7 +8,6 @@ import (
 
 	"github.com/pcnhub/pcnhub"
 	"github.com/pcnhub/pcnhub/gpconnect/carerecord"
-	"github.com/pcnhub/pcnhub/record"
 )
 
 // Access Record HTML 0.7 (§4) at /{ODS}/DSTU2/1/gpconnect: the DSTU2
@@ -42,8 +41,8 @@ var htmlInteractions = []interaction{
 
 // isHTMLPath reports whether a path is under an Access Record HTML root.
 func isHTMLPath(path string) bool {
-	_, rest, found := strings.Cut(strings.TrimPrefix(path, "/"), "/")
-	return found && strings.HasPrefix("/"+rest, HTMLRootPrefix+"/")
+	_, _, ok := splitRoot(path, HTMLRootPrefix)
+	return ok
 }
 
 // serveHTML answers a request under /{ODS}/DSTU2/1/gpconnect/.
@@ -58,105 +57,37 @@ func (p *Provider) serveHTML(w http.ResponseWriter, r *http.Request) {
 	} else {
 		p.send(w, r, http.StatusOK, format.ContentType(), &answer{body: body})
 	}
-	p.audit(rq, err)
-	if p.Observe != nil {
-		outcome, known := "ok", ""
-		if err != nil {
-			outcome, _, _ = classify(err)
-		}
-		if rq.interaction != nil {
-			known = rq.interaction.id
-		}
-		p.Observe(known, outcome, time.Since(start))
-	}
+	p.done(rq, err, start)
 }
 
 // careRecord runs the checks of §1.8 in order and then the interaction.
 func (p *Provider) careRecord(rq *request, format carerecord.Format, formatErr error) ([]byte, error) {
-	r := rq.r
-	path := strings.TrimPrefix(r.URL.Path, "/")
-	odsText, rest, _ := strings.Cut(path, "/")
-	ods, err := pcnhub.ParseODSCode(odsText)
-	if err != nil || string(ods) != odsText {
-		return nil, spineError(SpineNoRecordFound, "%s is not a GP Connect service root", r.URL.Path)
-	}
-	rest = strings.TrimPrefix("/"+rest, HTMLRootPrefix+"/")
-	var candidates []interaction
-	pathKnown := false
-	for _, in := range htmlInteractions {
-		if in.path == rest {
-			pathKnown = true
-			if in.method == r.Method {
-				candidates = append(candidates, in)
-			}
-		}
-	}
-	practice, globalOn, capOn, err := p.Store.GPConnectPractice(rq.ctx, ods, CapHTML)
-	if err != nil || !practice.Hosted {
-		if err != nil && pcnhub.ErrorCode(err) != pcnhub.ENOTFOUND {
-			return nil, err
-		}
-		return nil, spineError(SpineOrganisationNotFound, "no GP Connect provider for organisation %s here", ods)
-	}
-	rq.practice = practice
-	if !pathKnown {
-		return nil, spineError(SpineNoRecordFound, "unknown path %s (paths are case-sensitive)", r.URL.Path)
-	}
-	if len(candidates) == 0 {
-		return nil, spineError(SpineBadRequest, "%s is not allowed on %s", r.Method, r.URL.Path)
-	}
-	for _, h := range []string{"Ssp-TraceID", "Ssp-From", "Ssp-To", "Ssp-InteractionID"} {
-		if strings.TrimSpace(r.Header.Get(h)) == "" {
-			return nil, spineError(SpineBadRequest, "the %s header is missing", h)
-		}
-	}
-	if to := r.Header.Get("Ssp-To"); practice.ASID == "" || to != string(practice.ASID) {
-		return nil, spineError(SpineBadRequest, "Ssp-To %q is not the ASID of %s", to, ods)
-	}
-	if iid := r.Header.Get("Ssp-InteractionID"); iid != candidates[0].id {
-		return nil, spineError(SpineBadRequest, "Ssp-InteractionID %q does not match %s %s", iid, r.Method, r.URL.Path)
-	}
-	rq.interaction = &candidates[0]
-	maxFuture := p.MaxFutureIAT
-	if maxFuture == 0 {
-		maxFuture = defaultFutureIAT
-	}
-	if rq.claims, err = ParseTokenDSTU2(r.Header.Get("Authorization"), p.Clock.Now(), maxFuture); err != nil {
+	if err := p.route(rq, dstu2Line, formatErr); err != nil {
 		return nil, err
 	}
-	var bodyFormat carerecord.Format
-	if r.Method == http.MethodPost {
-		ct := r.Header.Get("Content-Type")
-		f, ok := carerecord.ParseFormat(ct)
-		if !ok {
-			return nil, spineError(SpineUnsupportedMediaType, "Content-Type %q is not supported: use application/json+fhir or application/xml+fhir", ct)
-		}
-		bodyFormat = f
-	}
-	if formatErr != nil {
-		return nil, formatErr
-	}
-	if rq.claims.Scope != rq.interaction.scope {
-		return nil, spineError(SpineBadRequest, "requested_scope %s does not allow this interaction (it needs %s)", rq.claims.Scope, rq.interaction.scope)
-	}
-	if rq.claims.Reason != "directcare" {
-		return nil, spineError(SpineBadRequest, "reason_for_request must be directcare for this interaction")
-	}
-	if !globalOn {
-		return nil, spineError(SpineAccessDenied, "%s has not enabled GP Connect", ods)
-	}
-	if !capOn {
-		return nil, spineError(SpineAccessDenied, "%s has not enabled GP Connect Access Record HTML", ods)
-	}
-	if err := p.checkSharing(rq, ods, CapHTML); err != nil {
-		return nil, err
-	}
+	practice := rq.practice
 	if rq.interaction.id == IDCareRecordMetadata {
 		return carerecord.Conformance(format, carerecord.Software{Name: p.SoftwareName, Version: p.SoftwareVersion, Release: p.SoftwareRelease},
 			carerecord.Practice{ID: idOf(practice.ID), ODS: practice.ODS, Name: practice.Name})
 	}
+	bodyFormat, _ := carerecord.ParseFormat(rq.r.Header.Get("Content-Type")) // admitted by dstu2Line
 	return p.getCareRecord(rq, format, bodyFormat)
 }
+
+// dstu2Line is the DSTU2 side of the checks: 0.7 tokens and media types.
+var dstu2Line = line{
+	root:       HTMLRootPrefix,
+	table:      htmlInteractions,
+	parseToken: ParseTokenDSTU2,
+	bodyFormat: func(r *http.Request) error {
+		if ct := r.Header.Get("Content-Type"); !isDSTU2(ct) {
+			return spineError(SpineUnsupportedMediaType, "Content-Type %q is not supported: use application/json+fhir or application/xml+fhir", ct)
+		}
+		return nil
+	},
+}
+
+func isDSTU2(mediaType string) bool { _, ok := carerecord.ParseFormat(mediaType); return ok }
 
 // getCareRecord answers $gpc.getcarerecord: one section of the record.
 func (p *Provider) getCareRecord(rq *request, format, bodyFormat carerecord.Format) ([]byte, error) {
@@ -171,7 +102,7 @@ func (p *Provider) getCareRecord(rq *request, format, bodyFormat carerecord.Form
 	rq.patient = req.NHSNumber
 	now := p.Clock.Now()
 	today := pcnhub.DateOf(now.In(pcnhub.London))
-	pt, rec, err := p.htmlPatient(rq, req.NHSNumber, today)
+	pt, rec, err := p.sharedPatient(rq, req.NHSNumber, today, DeceasedShareDays)
 	if err != nil {
 		return nil, err
 	}
@@ -191,47 +122,6 @@ func (p *Provider) getCareRecord(rq *request, format, bodyFormat carerecord.Form
 		return nil, fromCareRecord(err)
 	}
 	return out, nil
-}
-
-// htmlPatient finds the patient of a care record request (§4): unknown,
-// not GMS-registered here, sensitive, superseded, merged, not on the
-// demographic register, or dead for longer than DeceasedShareDays (or
-// not registered here when they died) → 404 PATIENT_NOT_FOUND; dissent →
-// 403 NO_PATIENT_CONSENT.
-func (p *Provider) htmlPatient(rq *request, nhs pcnhub.NHSNumber, today pcnhub.Date) (*pcnhub.Patient, *record.Record, error) {
-	notFound := spineError(SpinePatientNotFound, "no patient with NHS number %s whose record %s can share", nhs, rq.practice.ODS)
-	pt, err := p.Store.PatientByNHSNumber(rq.ctx, rq.practice.ID, nhs)
-	if err != nil {
-		if pcnhub.ErrorCode(err) != pcnhub.ENOTFOUND {
-			return nil, nil, err
-		}
-		return nil, nil, notFound
-	}
-	if pt.Sensitive || pt.Registration.Type != pcnhub.RegGMS || pt.SupersededBy != "" || pt.MergedInto != "" {
-		return nil, nil, notFound
-	}
-	if pt.Deceased() {
-		// Registered here at death (their registration ended no earlier)
-		// and within the window.
-		reg := pt.Registration
-		atDeath := reg.End.IsZero() || !reg.End.Before(pt.DeceasedDate)
-		if !atDeath || pt.DeceasedDate.AddDays(DeceasedShareDays).Before(today) {
-			return nil, nil, notFound
-		}
-	} else if pt.Registration.Status != pcnhub.RegActive {
-		return nil, nil, notFound
-	}
-	if _, err := p.Store.PersonByNHSNumber(rq.ctx, nhs); err != nil {
-		if pcnhub.ErrorCode(err) != pcnhub.ENOTFOUND {
-			return nil, nil, err
-		}
-		return nil, nil, notFound
-	}
-	if pt.DissentFromSharing {
-		return nil, nil, spineError(SpineNoPatientConsent, "the patient has dissented from sharing their record")
-	}
-	rec, err := p.patientRecord(rq.ctx, pt, rq.practice.ODS)
-	return pt, rec, err
 }
 
 // fromCareRecord turns a carerecord error into the provider's own error

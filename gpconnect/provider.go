@@ -178,6 +178,11 @@ func (p *Provider) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	} else {
 		p.write(w, rq, resp)
 	}
+	p.done(rq, err, start)
+}
+
+// done audits an answered call and tells Observe of it.
+func (p *Provider) done(rq *request, err error, start time.Time) {
 	p.audit(rq, err)
 	if p.Observe != nil {
 		outcome, known := "ok", ""
@@ -193,12 +198,43 @@ func (p *Provider) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // serve runs the checks in the specification's order, then the handler.
 func (p *Provider) serve(rq *request, formatErr error) (*response, error) {
-	r := rq.r
-	ods, rest, ok := splitRoot(r.URL.Path)
-	if !ok {
-		return nil, spineError(SpineNoRecordFound, "%s is not a GP Connect service root", r.URL.Path)
+	if err := p.route(rq, stu3Line, formatErr); err != nil {
+		return nil, err
 	}
-	candidates, params, pathKnown := match(r.Method, rest)
+	return rq.interaction.handle(p, rq)
+}
+
+// line is what differs between the STU3 roots and the DSTU2 (Access
+// Record HTML) root in the checks every request passes.
+type line struct {
+	root       string        // what follows the ODS code in a service root
+	table      []interaction // the interactions under that root
+	parseToken func(authorization string, now time.Time, maxFuture time.Duration) (*Claims, error)
+	bodyFormat func(r *http.Request) error // the Content-Type of a POST or PUT body
+}
+
+var stu3Line = line{
+	root:       RootPrefix,
+	table:      interactions,
+	parseToken: ParseToken,
+	bodyFormat: func(r *http.Request) error { _, err := bodyFormat(r); return err },
+}
+
+// route finds the practice and the interaction of a request under one of
+// l's service roots and runs the checks of §1.8 in order: the root and
+// the practice, the path and verb, the Ssp headers, Ssp-To against the
+// practice's ASID, the interaction id among the candidates for the verb
+// and path, the token, the body's Content-Type, the response format
+// (formatErr from negotiation), the scope and the reason for request, the
+// practice's switches, and the data sharing agreement. It fills in
+// rq.practice, rq.base, rq.params, rq.interaction and rq.claims.
+func (p *Provider) route(rq *request, l line, formatErr error) error {
+	r := rq.r
+	ods, rest, ok := splitRoot(r.URL.Path, l.root)
+	if !ok {
+		return spineError(SpineNoRecordFound, "%s is not a GP Connect service root", r.URL.Path)
+	}
+	candidates, params, pathKnown := match(r.Method, rest, l.table)
 	capability := CapGlobal
 	if len(candidates) > 0 {
 		capability = candidates[0].capability // interactions sharing a path share a capability
@@ -206,29 +242,27 @@ func (p *Provider) serve(rq *request, formatErr error) (*response, error) {
 	practice, globalOn, capOn, err := p.Store.GPConnectPractice(rq.ctx, ods, capability)
 	if err != nil || !practice.Hosted {
 		if err != nil && pcnhub.ErrorCode(err) != pcnhub.ENOTFOUND {
-			return nil, err
+			return err
 		}
-		return nil, spineError(SpineOrganisationNotFound, "no GP Connect provider for organisation %s here", ods)
+		return spineError(SpineOrganisationNotFound, "no GP Connect provider for organisation %s here", ods)
 	}
 	rq.practice = practice
-	rq.base = p.baseURL(r) + "/" + string(ods) + RootPrefix
-
+	rq.base = p.baseURL(r) + "/" + string(ods) + l.root
 	if !pathKnown {
-		return nil, spineError(SpineNoRecordFound, "unknown path %s (paths are case-sensitive)", r.URL.Path)
+		return spineError(SpineNoRecordFound, "unknown path %s (paths are case-sensitive)", r.URL.Path)
 	}
 	if len(candidates) == 0 {
-		return nil, spineError(SpineBadRequest, "%s is not allowed on %s", r.Method, r.URL.Path)
+		return spineError(SpineBadRequest, "%s is not allowed on %s", r.Method, r.URL.Path)
 	}
 	rq.params = params
 
-	// Ssp headers.
 	for _, h := range []string{"Ssp-TraceID", "Ssp-From", "Ssp-To", "Ssp-InteractionID"} {
 		if strings.TrimSpace(r.Header.Get(h)) == "" {
-			return nil, spineError(SpineBadRequest, "the %s header is missing", h)
+			return spineError(SpineBadRequest, "the %s header is missing", h)
 		}
 	}
 	if to := r.Header.Get("Ssp-To"); practice.ASID == "" || to != string(practice.ASID) {
-		return nil, spineError(SpineBadRequest, "Ssp-To %q is not the ASID of %s", to, ods)
+		return spineError(SpineBadRequest, "Ssp-To %q is not the ASID of %s", to, ods)
 	}
 	iid := r.Header.Get("Ssp-InteractionID")
 	for i := range candidates {
@@ -237,7 +271,7 @@ func (p *Provider) serve(rq *request, formatErr error) (*response, error) {
 		}
 	}
 	if rq.interaction == nil {
-		return nil, spineError(SpineBadRequest, "Ssp-InteractionID %q does not match %s %s", iid, r.Method, r.URL.Path)
+		return spineError(SpineBadRequest, "Ssp-InteractionID %q does not match %s %s", iid, r.Method, r.URL.Path)
 	}
 
 	// The token, then the formats, then the scope.
@@ -245,39 +279,36 @@ func (p *Provider) serve(rq *request, formatErr error) (*response, error) {
 	if maxFuture == 0 {
 		maxFuture = defaultFutureIAT
 	}
-	if rq.claims, err = ParseToken(r.Header.Get("Authorization"), p.Clock.Now(), maxFuture); err != nil {
-		return nil, err
+	if rq.claims, err = l.parseToken(r.Header.Get("Authorization"), p.Clock.Now(), maxFuture); err != nil {
+		return err
 	}
 	if r.Method == http.MethodPost || r.Method == http.MethodPut {
-		if _, err := bodyFormat(r); err != nil {
-			return nil, err
+		if err := l.bodyFormat(r); err != nil {
+			return err
 		}
 	}
 	if formatErr != nil {
-		return nil, formatErr
+		return formatErr
 	}
 	if rq.claims.Scope != rq.interaction.scope {
-		return nil, spineError(SpineBadRequest, "requested_scope %s does not allow this interaction (it needs %s)", rq.claims.Scope, rq.interaction.scope)
+		return spineError(SpineBadRequest, "requested_scope %s does not allow this interaction (it needs %s)", rq.claims.Scope, rq.interaction.scope)
 	}
 	reason := rq.interaction.reason
 	if reason == "" {
 		reason = "directcare"
 	}
 	if rq.claims.Reason != reason {
-		return nil, spineError(SpineBadRequest, "reason_for_request must be %s for this interaction", reason)
+		return spineError(SpineBadRequest, "reason_for_request must be %s for this interaction", reason)
 	}
 
 	// The practice's switches.
 	if !globalOn {
-		return nil, spineError(SpineAccessDenied, "%s has not enabled GP Connect", ods)
+		return spineError(SpineAccessDenied, "%s has not enabled GP Connect", ods)
 	}
 	if !capOn {
-		return nil, spineError(SpineAccessDenied, "%s has not enabled GP Connect %s", ods, capabilityName(capability))
+		return spineError(SpineAccessDenied, "%s has not enabled GP Connect %s", ods, capabilityName(capability))
 	}
-	if err := p.checkSharing(rq, ods, capability); err != nil {
-		return nil, err
-	}
-	return rq.interaction.handle(p, rq)
+	return p.checkSharing(rq, ods, capability)
 }
 
 // checkSharing is the data sharing agreement check the Spine Secure Proxy
@@ -343,9 +374,10 @@ func capabilityName(c string) string {
 	return strings.ToUpper(c[:1]) + c[1:]
 }
 
-// splitRoot splits "/{ODS}/STU3/1/gpconnect/rest" into the ODS code and
-// "rest". ok is false when the path is not under a service root.
-func splitRoot(path string) (pcnhub.ODSCode, string, bool) {
+// splitRoot splits "/{ODS}{root}/rest" (root e.g. "/STU3/1/gpconnect")
+// into the ODS code and "rest". ok is false when the path is not under
+// such a service root.
+func splitRoot(path, root string) (pcnhub.ODSCode, string, bool) {
 	path = strings.TrimPrefix(path, "/")
 	ods, rest, found := strings.Cut(path, "/")
 	if !found {
@@ -355,15 +387,16 @@ func splitRoot(path string) (pcnhub.ODSCode, string, bool) {
 	if err != nil || string(code) != ods {
 		return "", "", false
 	}
-	rest, ok := strings.CutPrefix("/"+rest, RootPrefix+"/")
+	rest, ok := strings.CutPrefix("/"+rest, root+"/")
 	return code, rest, ok
 }
 
-// match finds the interactions whose pattern fits the path, and those of
-// them allowed for the method. pathKnown is false when no pattern fits.
-func match(method, rest string) (allowed []interaction, params map[string]string, pathKnown bool) {
+// match finds the interactions of table whose pattern fits the path, and
+// those of them allowed for the method. pathKnown is false when no pattern
+// fits.
+func match(method, rest string, table []interaction) (allowed []interaction, params map[string]string, pathKnown bool) {
 	segs := strings.Split(rest, "/")
-	for _, in := range interactions {
+	for _, in := range table {
 		pat := strings.Split(in.path, "/")
 		if len(pat) != len(segs) {
 			continue

@@ -2,6 +2,8 @@ package gpconnect
 
 import (
 	"context"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -47,8 +49,7 @@ func StructuredAreaSwitch(param string) string { return CapStructured + ":" + pa
 
 // StructuredAreaParams are the clinical area parameters of
 // $gpc.getstructuredrecord, each with its own switch.
-var StructuredAreaParams = []string{paramAllergies, paramMedication, paramConsultations, paramProblems,
-	paramImmunisations, paramUncategorised, paramInvestigations, paramReferrals, paramDiaryEntries}
+var StructuredAreaParams = slices.Sorted(maps.Keys(structuredAreas))
 
 // structuredMetadata answers GET structured/metadata (§3.5).
 func (p *Provider) structuredMetadata(rq *request) (*response, error) {
@@ -84,7 +85,7 @@ func (p *Provider) getStructuredRecord(rq *request) (*response, error) {
 		return nil, err
 	}
 	rq.patient = q.NHSNumber
-	pt, rec, err := p.structuredPatient(rq, q.NHSNumber)
+	pt, rec, err := p.sharedPatient(rq, q.NHSNumber, today, -1) // Structured: deceased → 404 (§3.3)
 	if err != nil {
 		return nil, err
 	}
@@ -188,26 +189,41 @@ func (p *Provider) structuredParameters(rq *request) (*fhir.Parameters, error) {
 	return DecodeStructuredParameters(format, body)
 }
 
-// structuredPatient finds the patient of a get request and their record
-// (§3.1, §3.3): unknown, not actively GMS-registered here, deceased,
-// superseded, merged, sensitive, or not on the demographic register (the
-// NHS number is not "present and verified") → 404 PATIENT_NOT_FOUND,
-// never saying which; dissent from sharing → 403 NO_PATIENT_CONSENT. A
-// patient with no record yet has an empty one; a patient whose record is
-// in transit (GP2GP) has it marked so.
-func (p *Provider) structuredPatient(rq *request, nhs pcnhub.NHSNumber) (*pcnhub.Patient, *record.Record, error) {
+// sharedPatient finds the patient of an access-record request and their
+// record (§3.3, §4): unknown, not GMS-registered here, sensitive,
+// superseded, merged, not on the demographic register (the NHS number is
+// not "present and verified"), inactive, or deceased → 404
+// PATIENT_NOT_FOUND, never saying which; dissent from sharing → 403
+// NO_PATIENT_CONSENT. A deceased patient's record is still shared for
+// deceasedDays after death (negative: never) if they were registered here
+// when they died. A patient with no record yet has an empty one; a
+// patient whose record is in transit (GP2GP) has it marked so.
+func (p *Provider) sharedPatient(rq *request, nhs pcnhub.NHSNumber, today pcnhub.Date, deceasedDays int) (*pcnhub.Patient, *record.Record, error) {
+	notFound := spineError(SpinePatientNotFound, "no patient with NHS number %s whose record %s can share", nhs, rq.practice.ODS)
 	pt, err := p.Store.PatientByNHSNumber(rq.ctx, rq.practice.ID, nhs)
-	if err != nil && pcnhub.ErrorCode(err) != pcnhub.ENOTFOUND {
-		return nil, nil, err
+	if err != nil {
+		if pcnhub.ErrorCode(err) != pcnhub.ENOTFOUND {
+			return nil, nil, err
+		}
+		return nil, nil, notFound
 	}
-	if err != nil || !findable(pt) || pt.Registration.Type != pcnhub.RegGMS {
-		return nil, nil, spineError(SpinePatientNotFound, "no patient with NHS number %s whose record %s can share", nhs, rq.practice.ODS)
+	if pt.Sensitive || pt.Registration.Type != pcnhub.RegGMS || pt.SupersededBy != "" || pt.MergedInto != "" {
+		return nil, nil, notFound
+	}
+	if pt.Deceased() {
+		reg := pt.Registration
+		atDeath := reg.End.IsZero() || !reg.End.Before(pt.DeceasedDate)
+		if deceasedDays < 0 || !atDeath || pt.DeceasedDate.AddDays(deceasedDays).Before(today) {
+			return nil, nil, notFound
+		}
+	} else if pt.Registration.Status != pcnhub.RegActive {
+		return nil, nil, notFound
 	}
 	if _, err := p.Store.PersonByNHSNumber(rq.ctx, nhs); err != nil {
 		if pcnhub.ErrorCode(err) != pcnhub.ENOTFOUND {
 			return nil, nil, err
 		}
-		return nil, nil, spineError(SpinePatientNotFound, "no patient with NHS number %s whose record %s can share", nhs, rq.practice.ODS)
+		return nil, nil, notFound
 	}
 	if pt.DissentFromSharing {
 		return nil, nil, spineError(SpineNoPatientConsent, "the patient has dissented from sharing their record")

@@ -93,8 +93,9 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	defer store.Close()
 	log.Info("database ready", "engine", store.Dialect())
+	var seeded seed.Dataset // what --seed loaded, if anything
 	if *seedName != "" {
-		if err := loadSeed(ctx, store, *seedName, log); err != nil {
+		if seeded, err = loadSeed(ctx, store, *seedName, log); err != nil {
 			return err
 		}
 	}
@@ -119,10 +120,8 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if self == "" {
 		self = "http://" + loopbackAddr(ln.Addr())
 	}
-	d := deployment{calendar: cal, self: self, publicBase: *baseURL, providerTimeout: providerTimeout, clock: pcnhub.SystemClock{}}
-	if *seedName != "" {
-		d.records = datasets[*seedName]().GenerateRecord
-	}
+	d := deployment{calendar: cal, self: self, publicBase: *baseURL, providerTimeout: providerTimeout, clock: pcnhub.SystemClock{},
+		records: seeded.GenerateRecord}
 	handler := newHandler(store, log, reg, d)
 	srv := &http.Server{
 		Handler:           handler,
@@ -155,19 +154,19 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 }
 
 // loadSeed loads a named data set and logs what it did.
-func loadSeed(ctx context.Context, store *sqlstore.Store, name string, log *slog.Logger) error {
+func loadSeed(ctx context.Context, store *sqlstore.Store, name string, log *slog.Logger) (seed.Dataset, error) {
 	make, ok := datasets[name]
 	if !ok {
-		return usageError(fmt.Sprintf("unknown data set %q: use %s", name, datasetNames()))
+		return seed.Dataset{}, usageError(fmt.Sprintf("unknown data set %q: use %s", name, datasetNames()))
 	}
 	start := time.Now()
 	d := make()
 	st, err := store.LoadDataset(ctx, d, actor())
 	if err != nil {
-		return err
+		return d, err
 	}
 	if err := enableSeeded(ctx, store, d); err != nil {
-		return err
+		return d, err
 	}
 	log.Info("data set loaded", "name", name, "organisations", st.Organisations, "practitioners", st.Practitioners,
 		"locations", st.Locations, "patients_new", st.Patients.Inserted, "patients_changed", st.Patients.Updated,
@@ -175,7 +174,7 @@ func loadSeed(ctx context.Context, store *sqlstore.Store, name string, log *slog
 		st.People.Inserted+st.People.Updated+st.People.Unchanged, "schedules", st.Schedules,
 		"slots_new", st.Slots.Inserted, "slots_kept", st.Slots.Unchanged, "appointments_new", st.Appointments.Inserted,
 		"took", time.Since(start).Round(time.Millisecond).String())
-	return nil
+	return d, nil
 }
 
 func cmdSeed(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -199,7 +198,8 @@ func cmdSeed(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	defer store.Close()
-	return loadSeed(ctx, store, name, log)
+	_, err = loadSeed(ctx, store, name, log)
+	return err
 }
 
 func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
