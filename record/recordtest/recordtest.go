@@ -7,7 +7,6 @@ package recordtest
 
 import (
 	"fmt"
-	"time"
 
 	"github.com/pcnhub/pcnhub"
 	"github.com/pcnhub/pcnhub/record"
@@ -157,6 +156,3 @@ func Large(nhs pcnhub.NHSNumber, ods pcnhub.ODSCode, author string, today pcnhub
 	}
 	return r
 }
-
-// Today is a fixed date for callers without a clock of their own.
-var Today = pcnhub.Date{Year: 2026, Month: time.November, Day: 24}

@@ -1,10 +1,14 @@
 package recordtest
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/pcnhub/pcnhub"
+)
 
 func TestLarge(t *testing.T) {
 	for _, n := range []int{50, 1000, 10000} {
-		r := Large("9990000018", "A99991", "G1000001", Today, n)
+		r := Large("9990000018", "A99991", "G1000001", pcnhub.Date{Year: 2026, Month: 11, Day: 24}, n)
 		if err := r.Validate(); err != nil {
 			t.Fatalf("%d: %v", n, err)
 		}
