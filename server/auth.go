@@ -21,10 +21,10 @@ const SessionCookie = "pcnhub_session"
 // form field "csrf" works too).
 const CSRFHeader = "X-CSRF-Token"
 
-// authenticate finds who is asking: an API token (Authorization: Bearer
+// Authenticate finds who is asking: an API token (Authorization: Bearer
 // pct_…) or a browser session (the cookie). It returns the principal and,
 // for a session, the session; EUNAUTHORIZED when neither is valid.
-func (s *Server) authenticate(r *http.Request) (*staff.Principal, *staff.Session, error) {
+func (s *Server) Authenticate(r *http.Request) (*staff.Principal, *staff.Session, error) {
 	now := s.now()
 	if h := r.Header.Get("Authorization"); h != "" {
 		token, ok := strings.CutPrefix(h, "Bearer ")
@@ -76,7 +76,7 @@ func (s *Server) principal(ctx context.Context, userID int64, ods pcnhub.ODSCode
 // the context, and hands the principal to h.
 func (s *Server) api(perm staff.Permission, h func(w http.ResponseWriter, r *http.Request, p *staff.Principal)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		p, se, err := s.authenticate(r)
+		p, se, err := s.Authenticate(r)
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -130,9 +130,7 @@ func viewOf(p *staff.Principal, csrf string) sessionView {
 
 // signIn (POST /api/session) checks a user name and password and starts a
 // session: {"username", "password", "organisation" (optional: the first
-// membership)}. A wrong password counts towards the lockout; an unknown
-// user takes as long as a known one; the answer does not say which was
-// wrong. Sign-ins are audited (never the password).
+// membership)}, through SignIn.
 func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 	var in struct {
 		Username, Password string
@@ -142,65 +140,80 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	now := s.now()
-	wrong := pcnhub.Errorf(pcnhub.EUNAUTHORIZED, "the user name or password is wrong")
-	u, err := s.store.StaffUserByName(r.Context(), in.Username)
-	if err != nil || u.Service {
-		staff.CheckUnknown(in.Password)
-		s.auditSignIn(r, in.Username, "unknown-user")
-		s.fail(w, r, wrong)
-		return
-	}
-	if u.Locked(now) {
-		s.auditSignIn(r, u.Username, "locked")
-		s.fail(w, r, pcnhub.Errorf(pcnhub.EFORBIDDEN, "this account is locked after %d wrong passwords; try again after %s or ask an administrator",
-			staff.MaxFailedLogins, u.LockedUntil.In(pcnhub.London).Format("15:04")))
-		return
-	}
-	ok := staff.CheckPassword(u.PasswordHash, in.Password)
-	locked, err := s.store.RecordSignIn(r.Context(), u.ID, ok, now)
+	p, csrf, err := s.startSession(w, r, in.Username, in.Password, in.Organisation)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
+	writeJSON(w, http.StatusOK, viewOf(p, csrf))
+}
+
+// SignIn checks a user name and password and starts a session acting for
+// org ("": the user's first organisation), setting the session cookie. A
+// wrong password counts towards the lockout; an unknown user takes as long
+// as a known one; the error does not say which was wrong. Sign-ins are
+// audited (never the password). EUNAUTHORIZED for a wrong name or
+// password; EFORBIDDEN for a locked or disabled account, one with no
+// organisation, or an organisation the user does not work for.
+func (s *Server) SignIn(w http.ResponseWriter, r *http.Request, username, password string, org pcnhub.ODSCode) (*staff.Principal, error) {
+	p, _, err := s.startSession(w, r, username, password, org)
+	return p, err
+}
+
+func (s *Server) startSession(w http.ResponseWriter, r *http.Request, username, password string, org pcnhub.ODSCode) (*staff.Principal, string, error) {
+	now := s.now()
+	wrong := pcnhub.Errorf(pcnhub.EUNAUTHORIZED, "the user name or password is wrong")
+	u, err := s.store.StaffUserByName(r.Context(), username)
+	if err != nil && pcnhub.ErrorCode(err) != pcnhub.ENOTFOUND {
+		return nil, "", err
+	}
+	if err != nil || u.Service {
+		staff.CheckUnknown(password)
+		s.auditSignIn(r, username, "unknown-user")
+		return nil, "", wrong
+	}
+	if u.Locked(now) {
+		s.auditSignIn(r, u.Username, "locked")
+		return nil, "", pcnhub.Errorf(pcnhub.EFORBIDDEN, "this account is locked after %d wrong passwords; try again after %s or ask an administrator",
+			staff.MaxFailedLogins, u.LockedUntil.In(pcnhub.London).Format("15:04"))
+	}
+	ok := staff.CheckPassword(u.PasswordHash, password)
+	locked, err := s.store.RecordSignIn(r.Context(), u.ID, ok, now)
+	if err != nil {
+		return nil, "", err
+	}
 	if !ok {
 		s.auditSignIn(r, u.Username, "wrong-password")
 		if locked {
-			s.fail(w, r, pcnhub.Errorf(pcnhub.EFORBIDDEN, "that was the %dth wrong password: the account is locked for %d minutes",
-				staff.MaxFailedLogins, int(staff.LockFor.Minutes())))
-			return
+			return nil, "", pcnhub.Errorf(pcnhub.EFORBIDDEN, "that was the %dth wrong password: the account is locked for %d minutes",
+				staff.MaxFailedLogins, int(staff.LockFor.Minutes()))
 		}
-		s.fail(w, r, wrong)
-		return
+		return nil, "", wrong
 	}
 	if u.Disabled {
 		s.auditSignIn(r, u.Username, "disabled")
-		s.fail(w, r, pcnhub.Errorf(pcnhub.EFORBIDDEN, "this account is disabled"))
-		return
+		return nil, "", pcnhub.Errorf(pcnhub.EFORBIDDEN, "this account is disabled")
 	}
 	if len(u.Memberships) == 0 {
-		s.fail(w, r, pcnhub.Errorf(pcnhub.EFORBIDDEN, "%s works for no organisation yet; ask an administrator", u.Username))
-		return
+		return nil, "", pcnhub.Errorf(pcnhub.EFORBIDDEN, "%s works for no organisation yet; ask an administrator", u.Username)
 	}
 	m := u.Memberships[0]
-	if in.Organisation != "" {
+	if org != "" {
 		var member bool
-		if m, member = u.Membership(in.Organisation); !member {
-			s.fail(w, r, pcnhub.Errorf(pcnhub.EFORBIDDEN, "%s does not work for %s", u.Username, in.Organisation))
-			return
+		if m, member = u.Membership(org); !member {
+			return nil, "", pcnhub.Errorf(pcnhub.EFORBIDDEN, "%s does not work for %s", u.Username, org)
 		}
 	}
 	token, hash := staff.NewToken(staff.SessionPrefix)
 	csrf, _ := staff.NewToken("")
 	se := &staff.Session{TokenHash: hash, CSRF: csrf, UserID: u.ID, OrgODS: m.OrgODS, Created: now, Expires: now.Add(staff.SessionIdle)}
 	if err := s.store.CreateSession(r.Context(), se); err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, "", err
 	}
 	s.auditSignIn(r, u.Username, "ok")
 	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: token, Path: "/", HttpOnly: true, Secure: s.secure(r),
 		SameSite: http.SameSiteLaxMode, Expires: now.Add(staff.SessionMax)})
-	writeJSON(w, http.StatusOK, viewOf(&staff.Principal{User: u, Membership: m}, csrf))
+	return &staff.Principal{User: u, Membership: m}, csrf, nil
 }
 
 func (s *Server) auditSignIn(r *http.Request, username, outcome string) {
@@ -231,12 +244,17 @@ func (s *Server) sessionInfo(w http.ResponseWriter, r *http.Request, p *staff.Pr
 
 // signOut (DELETE /api/session) ends the session.
 func (s *Server) signOut(w http.ResponseWriter, r *http.Request, p *staff.Principal) {
+	s.SignOut(w, r)
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// SignOut ends the request's session, if any, and clears the cookie.
+func (s *Server) SignOut(w http.ResponseWriter, r *http.Request) {
 	if c, err := r.Cookie(SessionCookie); err == nil {
 		s.store.DeleteSession(r.Context(), staff.HashToken(c.Value))
 	}
 	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: "", Path: "/", HttpOnly: true, Secure: s.secure(r),
 		SameSite: http.SameSiteLaxMode, MaxAge: -1})
-	w.WriteHeader(http.StatusNoContent)
 }
 
 // switchOrganisation (PUT /api/session/organisation, {"organisation"})
@@ -247,21 +265,32 @@ func (s *Server) switchOrganisation(w http.ResponseWriter, r *http.Request, p *s
 		s.fail(w, r, err)
 		return
 	}
-	m, ok := p.User.Membership(in.Organisation)
-	if !ok {
-		s.fail(w, r, pcnhub.Errorf(pcnhub.EFORBIDDEN, "%s does not work for %s", p.User.Username, in.Organisation))
-		return
-	}
-	c, err := r.Cookie(SessionCookie)
-	if err != nil || p.ViaToken {
-		s.fail(w, r, pcnhub.Errorf(pcnhub.EINVALID, "an API token acts for one organisation; use a token made for the other"))
-		return
-	}
-	if err := s.store.SetSessionOrganisation(r.Context(), staff.HashToken(c.Value), m.OrgODS); err != nil {
+	if err := s.SwitchOrganisation(r, p, in.Organisation); err != nil {
 		s.fail(w, r, err)
 		return
 	}
+	m, _ := p.User.Membership(in.Organisation)
 	writeJSON(w, http.StatusOK, viewOf(&staff.Principal{User: p.User, Membership: m}, ""))
+}
+
+// SwitchOrganisation makes the request's session act for another of the
+// user's organisations (audited). EFORBIDDEN when the user does not work
+// there; EINVALID for an API token, which acts for one organisation only.
+func (s *Server) SwitchOrganisation(r *http.Request, p *staff.Principal, ods pcnhub.ODSCode) error {
+	m, ok := p.User.Membership(ods)
+	if !ok {
+		return pcnhub.Errorf(pcnhub.EFORBIDDEN, "%s does not work for %s", p.User.Username, ods)
+	}
+	c, err := r.Cookie(SessionCookie)
+	if err != nil || p.ViaToken {
+		return pcnhub.Errorf(pcnhub.EINVALID, "an API token acts for one organisation; use a token made for the other")
+	}
+	if err := s.store.SetSessionOrganisation(r.Context(), staff.HashToken(c.Value), m.OrgODS); err != nil {
+		return err
+	}
+	s.store.AppendAudit(r.Context(), &pcnhub.AuditEvent{At: s.now(), Action: "staff.switch-organisation", Actor: p.User.Username,
+		OrgODS: m.OrgODS, RequesterODS: p.Membership.OrgODS, Outcome: "ok", Device: r.UserAgent()})
+	return nil
 }
 
 // decodeJSON reads a request's JSON body strictly (unknown fields are

@@ -8,7 +8,6 @@ package server
 import (
 	"context"
 	"encoding/json"
-	"html/template"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -24,6 +23,7 @@ import (
 	"github.com/pcnhub/pcnhub/hub"
 	"github.com/pcnhub/pcnhub/sqlstore"
 	"github.com/pcnhub/pcnhub/staff"
+	"github.com/pcnhub/pcnhub/web"
 )
 
 // Server is pcnhub's HTTP handler.
@@ -39,6 +39,9 @@ type Server struct {
 	BaseURL string
 	// Clock is the time of sessions and tokens (default: the system's).
 	Clock pcnhub.Clock
+	// UI is the staff web UI, mounted at / (Assemble gives it the hub,
+	// calendar and clock too).
+	UI *web.UI
 
 	store    *sqlstore.Store
 	log      *slog.Logger
@@ -66,10 +69,11 @@ func New(store *sqlstore.Store, log *slog.Logger, reg *prometheus.Registry) *Ser
 	s.mux.HandleFunc("GET /healthz", s.healthz)
 	s.mux.HandleFunc("GET /readyz", s.readyz)
 	s.mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
-	s.mux.HandleFunc("GET /{$}", s.home)
 	s.mux.HandleFunc("GET /api/reports/111", s.api(staff.ViewReports, func(w http.ResponseWriter, r *http.Request, _ *staff.Principal) { s.report111(w, r) }))
 	s.mux.HandleFunc("GET /api/reports/enhanced-access", s.api(staff.ViewReports, func(w http.ResponseWriter, r *http.Request, _ *staff.Principal) { s.reportEA(w, r) }))
 	s.routesAPI()
+	s.UI = &web.UI{Store: store, Sessions: s, Calendar: s.Calendar, Log: log}
+	s.UI.Routes(s.mux)
 	s.handler = s.observe(s.mux)
 	return s
 }
@@ -121,31 +125,6 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Write([]byte("ready\n"))
-}
-
-var homePage = template.Must(template.New("home").Parse(`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>pcnhub</title>
-<style>body{font-family:Arial,sans-serif;margin:2rem;color:#212b32}table{border-collapse:collapse}
-td,th{border-bottom:1px solid #d8dde0;padding:.4rem .8rem;text-align:left}th{background:#f0f4f5}
-td.n{text-align:right}</style></head>
-<body><h1>pcnhub</h1><p>Running on {{.Engine}}. {{len .Orgs}} organisations known.</p>
-<table><thead><tr><th>ODS</th><th>Name</th><th>Type</th><th>Hosted</th><th>List size</th></tr></thead><tbody>
-{{range .Orgs}}<tr><td>{{.ODS}}</td><td>{{.Name}}</td><td>{{.Type}}</td><td>{{if .Hosted}}yes{{else}}no{{end}}</td><td class="n">{{.ListSize}}</td></tr>
-{{end}}</tbody></table>
-<p><a href="/healthz">/healthz</a> · <a href="/readyz">/readyz</a> · <a href="/metrics">/metrics</a></p></body></html>`))
-
-// home lists the organisations this pcnhub knows (no patient data).
-func (s *Server) home(w http.ResponseWriter, r *http.Request) {
-	orgs, err := s.store.ListOrganisations(r.Context())
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	homePage.Execute(w, struct {
-		Engine sqlstore.Dialect
-		Orgs   []*pcnhub.Organisation
-	}{s.store.Dialect(), orgs})
 }
 
 // report111 answers the NHS 111 direct-booking duty as JSON:

@@ -40,11 +40,13 @@ func TestReadinessFollowsTheDatabase(t *testing.T) {
 			if got := get("/healthz"); got != http.StatusOK {
 				t.Fatalf("/healthz = %d", got)
 			}
-			// The home page fails cleanly, without leaking the cause.
+			// Signing in fails cleanly, without leaking the cause.
 			rec := httptest.NewRecorder()
-			srv.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/", nil))
-			if rec.Code != 500 || strings.Contains(rec.Body.String(), "sql") {
-				t.Fatalf("/ with the database closed = %d %q", rec.Code, rec.Body.String())
+			req := httptest.NewRequest(http.MethodPost, "/sign-in", strings.NewReader("username=someone&password=x"))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			srv.ServeHTTP(rec, req)
+			if rec.Code != 500 || strings.Contains(rec.Body.String(), "sql") || !strings.Contains(rec.Body.String(), "Sorry, something went wrong") {
+				t.Fatalf("sign in with the database closed = %d %q", rec.Code, rec.Body.String())
 			}
 			// Methods other than GET are refused.
 			rec = httptest.NewRecorder()

@@ -12,13 +12,12 @@ import (
 
 	"github.com/pcnhub/pcnhub"
 	"github.com/pcnhub/pcnhub/gpconnect"
+	"github.com/pcnhub/pcnhub/server"
 	"github.com/pcnhub/pcnhub/gpconnect/gpctest"
-	"github.com/pcnhub/pcnhub/seed"
-	"github.com/pcnhub/pcnhub/sqlstore"
 )
 
 // capabilities are the GP Connect switches a practice has.
-var capabilities = []string{gpconnect.CapGlobal, gpconnect.CapAppointments, gpconnect.CapStructured, gpconnect.CapHTML}
+var capabilities = server.GPConnectCapabilities
 
 func cmdGPConnect(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) > 0 && args[0] == "token" {
@@ -103,29 +102,3 @@ func cmdGPConnect(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	return tw.Flush()
 }
 
-// enableSeeded switches GP Connect on for every hosted organisation of a
-// data set: the seeds are meant to be used at once, while a practice
-// created any other way starts with everything off.
-func enableSeeded(ctx context.Context, store *sqlstore.Store, d seed.Dataset) error {
-	for _, o := range d.Organisations {
-		if !o.Hosted {
-			continue
-		}
-		org, err := store.OrganisationByODS(ctx, o.ODS)
-		if err != nil {
-			return err
-		}
-		switches, err := store.GPConnectSwitches(ctx, org.ID)
-		if err != nil {
-			return err
-		}
-		for _, c := range capabilities {
-			if _, set := switches[c]; !set { // never override a practice's own choice
-				if err := store.SetGPConnectEnabled(ctx, org.ID, c, true, "seed:"+d.Name); err != nil {
-					return err
-				}
-			}
-		}
-	}
-	return nil
-}

@@ -93,8 +93,8 @@ func TestServeWithDemoData(t *testing.T) {
 			if code, body := get("/readyz"); code != 200 || body != "ready\n" {
 				t.Errorf("/readyz = %d %q", code, body)
 			}
-			if code, body := get("/"); code != 200 || !strings.Contains(body, "Riverside Medical Centre") || !strings.Contains(body, "Y99990") {
-				t.Errorf("/ = %d, lacks the demo organisations", code)
+			if code, body := get("/"); code != 200 || !strings.Contains(body, "Sign in to pcnhub") {
+				t.Errorf("/ = %d, want the staff UI's sign-in page", code)
 			}
 			if code, _ := get("/nope"); code != 404 {
 				t.Errorf("/nope = %d, want 404", code)

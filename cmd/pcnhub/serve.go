@@ -16,15 +16,11 @@ import (
 
 	"github.com/pcnhub/pcnhub"
 	"github.com/pcnhub/pcnhub/duty"
-	"github.com/pcnhub/pcnhub/gpconnect"
-	"github.com/pcnhub/pcnhub/gpconnect/client"
-	"github.com/pcnhub/pcnhub/hub"
 	"github.com/pcnhub/pcnhub/record"
 	"github.com/pcnhub/pcnhub/seed"
 	"github.com/pcnhub/pcnhub/seed/assurance"
 	"github.com/pcnhub/pcnhub/seed/demo"
 	"github.com/pcnhub/pcnhub/server"
-	"github.com/pcnhub/pcnhub/spine"
 	"github.com/pcnhub/pcnhub/sqlstore"
 )
 
@@ -165,7 +161,7 @@ func loadSeed(ctx context.Context, store *sqlstore.Store, name string, log *slog
 	if err != nil {
 		return d, err
 	}
-	if err := enableSeeded(ctx, store, d); err != nil {
+	if err := server.EnableSeeded(ctx, store, d); err != nil {
 		return d, err
 	}
 	log.Info("data set loaded", "name", name, "organisations", st.Organisations, "practitioners", st.Practitioners,
@@ -242,18 +238,8 @@ type deployment struct {
 	records func(pcnhub.ODSCode, *pcnhub.Patient) *record.Record
 }
 
-// newHandler assembles a pcnhub server: the operational endpoints, the
-// staff API with the hub as consumer, and every hosted practice's GP
-// Connect provider.
+// newHandler assembles a pcnhub server (server.Assemble).
 func newHandler(store *sqlstore.Store, log *slog.Logger, reg *prometheus.Registry, d deployment) *server.Server {
-	handler := server.New(store, log, reg)
-	handler.Calendar, handler.BaseURL, handler.Clock = d.calendar, d.self, d.clock
-	handler.Hub = &hub.Hub{Directory: store, Register: &spine.Register{Store: store}, BaseURL: d.self, Timeout: d.providerTimeout,
-		Clock: d.clock, Client: &client.Client{HTTP: &http.Client{Timeout: 2 * d.providerTimeout}, Clock: d.clock.Now}}
-	provider := &gpconnect.Provider{Store: store, Clock: d.clock, Log: log,
-		SoftwareName: "pcnhub", SoftwareVersion: version, SoftwareRelease: releaseDate, BaseURL: d.publicBase,
-		Observe: handler.GPConnectObserver(reg), RecordFallback: d.records}
-	handler.Handle("/{ods}"+gpconnect.RootPrefix+"/", provider)     // Foundations, Appointments, Structured
-	handler.Handle("/{ods}"+gpconnect.HTMLRootPrefix+"/", provider) // Access Record HTML
-	return handler
+	return server.Assemble(store, log, reg, server.Deployment{Calendar: d.calendar, Self: d.self, PublicBase: d.publicBase,
+		ProviderTimeout: d.providerTimeout, Clock: d.clock, Records: d.records, SoftwareVersion: version, SoftwareRelease: releaseDate})
 }
