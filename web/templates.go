@@ -59,7 +59,7 @@ var funcs = template.FuncMap{
 		}
 		return m, nil
 	},
-	"lower": strings.ToLower,
+	"lower":      strings.ToLower,
 	"upperFirst": upperFirst,
 	"plural": func(n int, one, many string) string {
 		if n == 1 {

@@ -12,8 +12,8 @@ import (
 
 	"github.com/pcnhub/pcnhub"
 	"github.com/pcnhub/pcnhub/gpconnect"
-	"github.com/pcnhub/pcnhub/server"
 	"github.com/pcnhub/pcnhub/gpconnect/gpctest"
+	"github.com/pcnhub/pcnhub/server"
 )
 
 // capabilities are the GP Connect switches a practice has.
@@ -101,4 +101,3 @@ func cmdGPConnect(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	}
 	return tw.Flush()
 }
-
