@@ -3,6 +3,7 @@ package duty
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -53,11 +54,12 @@ func Load111(ctx context.Context, st Store, from, to pcnhub.Date, cal Calendar, 
 	}
 	start, end := from.Time(pcnhub.London), to.AddDays(1).Time(pcnhub.London)
 	var books []Book
+	found := map[pcnhub.ODSCode]bool{}
 	for _, o := range orgs {
 		if !o.Hosted || o.Type != pcnhub.OrgGPPractice || (len(want) > 0 && !want[o.ODS]) {
 			continue
 		}
-		delete(want, o.ODS)
+		found[o.ODS] = true
 		b := Book{Practice: o}
 		if b.Slots, err = st.BookableSlotsBetween(ctx, o.ID, start, end); err != nil {
 			return nil, err
@@ -67,11 +69,14 @@ func Load111(ctx context.Context, st Store, from, to pcnhub.Date, cal Calendar, 
 		}
 		books = append(books, b)
 	}
-	if len(want) > 0 {
-		var missing []string
-		for o := range want {
+	var missing []string
+	for o := range want {
+		if !found[o] {
 			missing = append(missing, string(o))
 		}
+	}
+	if len(missing) > 0 {
+		sort.Strings(missing)
 		return nil, pcnhub.Errorf(pcnhub.EINVALID, "not a GP practice hosted here: %s", strings.Join(missing, ", "))
 	}
 	return Report111(books, from, to, cal, consumers), nil

@@ -2,6 +2,7 @@ package duty_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -73,6 +74,28 @@ func TestLoad111(t *testing.T) {
 			if rows[i] != want[i] {
 				t.Errorf("row %d:\n got  %+v\n want %+v", i, rows[i], want[i])
 			}
+		}
+		// Naming one practice reports that practice only, not the ones
+		// listed after it.
+		org("A99993", pcnhub.OrgGPPractice, 3000, true)
+		org("A99994", pcnhub.OrgGPPractice, 3000, true)
+		for _, only := range [][]pcnhub.ODSCode{{"A99991"}, {"A99993"}} {
+			rows, err := duty.Load111(ctx, s, from, to, cal, only)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range rows {
+				if r.ODS != only[0] {
+					t.Errorf("Load111 for %s reported %s too", only[0], r.ODS)
+				}
+			}
+			if len(rows) != 2 {
+				t.Errorf("Load111 for %s: %d rows, want 2 (one per day)", only[0], len(rows))
+			}
+		}
+		if _, err := duty.Load111(ctx, s, from, to, cal, []pcnhub.ODSCode{"A99991", "A99995"}); pcnhub.ErrorCode(err) != pcnhub.EINVALID ||
+			!strings.Contains(err.Error(), "A99995") || strings.Contains(err.Error(), "A99991") {
+			t.Errorf("an unknown practice named with a known one: %v", err)
 		}
 		if _, err := duty.Load111(ctx, s, to, from, cal, nil); pcnhub.ErrorCode(err) != pcnhub.EINVALID {
 			t.Errorf("reversed period: %v", err)
