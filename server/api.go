@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -329,6 +330,24 @@ func (s *Server) endAgreement(w http.ResponseWriter, r *http.Request, p *staff.P
 	if err != nil {
 		s.fail(w, r, pcnhub.Errorf(pcnhub.ENOTFOUND, "no agreement %q", r.PathValue("id")))
 		return
+	}
+	// As with granting: only the sharing organisation ends its sharing
+	// (an administrator any).
+	if p.Membership.Role != staff.Administrator {
+		own, err := s.store.Agreements(r.Context(), p.Membership.OrgODS)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		i := slices.IndexFunc(own, func(a spine.Agreement) bool { return a.ID == id })
+		if i < 0 {
+			s.fail(w, r, pcnhub.Errorf(pcnhub.ENOTFOUND, "%s is party to no agreement %d", p.Membership.OrgODS, id))
+			return
+		}
+		if own[i].Provider != p.Membership.OrgODS {
+			s.fail(w, r, pcnhub.Errorf(pcnhub.EFORBIDDEN, "only %s's own sharing can be ended from %s", own[i].Provider, p.Membership.OrgODS))
+			return
+		}
 	}
 	if err := s.store.EndAgreement(r.Context(), id, in.Until, p.User.Username); err != nil {
 		s.fail(w, r, err)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/pcnhub/pcnhub"
 	"github.com/pcnhub/pcnhub/server"
+	"github.com/pcnhub/pcnhub/spine"
 	"github.com/pcnhub/pcnhub/sqlstore"
 	"github.com/pcnhub/pcnhub/sqlstore/sqltest"
 	"github.com/pcnhub/pcnhub/staff"
@@ -173,5 +175,44 @@ func TestStaffSessions(t *testing.T) {
 			}
 			resp.Body.Close()
 		})
+	}
+}
+
+// A manager ends only their own organisation's sharing, as they grant
+// only their own; an administrator may end any.
+func TestEndAgreementOnlyOwnSharing(t *testing.T) {
+	store := sqltest.Open(t, "sqlite", nil)
+	srv := server.New(store, slog.New(slog.NewTextHandler(io.Discard, nil)), prometheus.NewRegistry())
+	for _, ods := range []pcnhub.ODSCode{"A99991", "A99992", "Y99990"} {
+		if _, err := store.UpsertOrganisation(ctx, &pcnhub.Organisation{ODS: ods, Type: pcnhub.OrgGPPractice, Name: string(ods), Hosted: true}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a := &spine.Agreement{Provider: "A99992", Consumer: "A99991", Capability: spine.Appointments, From: pcnhub.Date{Year: 2026, Month: 1, Day: 1}, CreatedBy: "test"}
+	if err := store.AddAgreement(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	end := func(token string) int {
+		rec := httptest.NewRecorder()
+		req := httptest.NewRequest(http.MethodPost, fmt.Sprintf("/api/agreements/%d/end", a.ID), strings.NewReader(`{"until":"2026-12-31"}`))
+		req.Header.Set("Authorization", "Bearer "+token)
+		srv.ServeHTTP(rec, req)
+		return rec.Code
+	}
+	until := func() pcnhub.Date {
+		as, err := store.Agreements(ctx, "A99992")
+		if err != nil || len(as) != 1 {
+			t.Fatalf("agreements: %v %v", as, err)
+		}
+		return as[0].Until
+	}
+	if code := end(apiToken(t, store, "A99991", staff.PracticeManager)); code != http.StatusForbidden || !until().IsZero() {
+		t.Fatalf("the consumer's manager ending the provider's sharing: %d, until %v", code, until())
+	}
+	if code := end(apiToken(t, store, "Y99990", staff.HubManager)); code != http.StatusNotFound || !until().IsZero() {
+		t.Fatalf("a third organisation's manager: %d, until %v", code, until())
+	}
+	if code := end(apiToken(t, store, "A99992", staff.PracticeManager)); code != http.StatusNoContent || until().String() != "2026-12-31" {
+		t.Fatalf("the provider's manager: %d, until %v", code, until())
 	}
 }
