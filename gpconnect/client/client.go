@@ -375,6 +375,20 @@ func (c *Client) once(ctx context.Context, hc *http.Client, method, u string, ep
 // Token is the unsigned GP Connect JWT (gpconnect.md §1.3) for a call to
 // ep with scope, issued at now.
 func (c *Client) Token(ep Endpoint, scope string, now time.Time) string {
+	return c.token(ep, scope, now, tokenLine{
+		family: c.Identity.PractitionerFamily, odsSystem: fhir.SystemODSOrganization,
+		sdsUserSystem: fhir.SystemSDSUserID, roleProfileSystem: fhir.SystemSDSRoleProfileID,
+	})
+}
+
+// tokenLine is what differs between the STU3 and DSTU2 tokens: the shape
+// of the practitioner's family name and the identifier systems.
+type tokenLine struct {
+	family                                      any // a string (STU3) or an array of one (DSTU2)
+	odsSystem, sdsUserSystem, roleProfileSystem string
+}
+
+func (c *Client) token(ep Endpoint, scope string, now time.Time, line tokenLine) string {
 	id := c.Identity
 	unk := func(s string) string {
 		if s == "" {
@@ -383,7 +397,7 @@ func (c *Client) Token(ep Endpoint, scope string, now time.Time) string {
 		return s
 	}
 	iat := now.Unix()
-	name := map[string]any{"family": id.PractitionerFamily}
+	name := map[string]any{"family": line.family}
 	if id.PractitionerGiven != "" {
 		name["given"] = []any{id.PractitionerGiven}
 	}
@@ -393,12 +407,12 @@ func (c *Client) Token(ep Endpoint, scope string, now time.Time) string {
 		"requesting_device": map[string]any{"resourceType": "Device", "model": id.DeviceModel, "version": id.DeviceVersion,
 			"identifier": []any{map[string]any{"system": id.DeviceSystem, "value": id.DeviceValue}}},
 		"requesting_organization": map[string]any{"resourceType": "Organization", "name": id.OrgName,
-			"identifier": []any{map[string]any{"system": fhir.SystemODSOrganization, "value": string(id.OrgODS)}}},
+			"identifier": []any{map[string]any{"system": line.odsSystem, "value": string(id.OrgODS)}}},
 		"requesting_practitioner": map[string]any{"resourceType": "Practitioner", "id": id.PractitionerID,
 			"name": []any{name},
 			"identifier": []any{
-				map[string]any{"system": fhir.SystemSDSUserID, "value": unk(id.PractitionerSDSUserID)},
-				map[string]any{"system": fhir.SystemSDSRoleProfileID, "value": unk(id.PractitionerRoleProfileID)}}},
+				map[string]any{"system": line.sdsUserSystem, "value": unk(id.PractitionerSDSUserID)},
+				map[string]any{"system": line.roleProfileSystem, "value": unk(id.PractitionerRoleProfileID)}}},
 	}
 	b, _ := json.Marshal(claims)
 	return base64.RawURLEncoding.EncodeToString([]byte(`{"alg":"none","typ":"JWT"}`)) + "." +

@@ -3,7 +3,6 @@ package client
 import (
 	"bytes"
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -326,34 +325,10 @@ func (c *Client) postDSTU2(ctx context.Context, ep Endpoint, path, interaction, 
 // with DSTU2 claim resources — the practitioner's family name an array,
 // identifiers under http://fhir.nhs.net/Id/.
 func (c *Client) TokenDSTU2(ep Endpoint, scope string, now time.Time) string {
-	id := c.Identity
-	unk := func(s string) string {
-		if s == "" {
-			return "UNK"
-		}
-		return s
-	}
-	iat := now.Unix()
-	name := map[string]any{"family": []any{id.PractitionerFamily}}
-	if id.PractitionerGiven != "" {
-		name["given"] = []any{id.PractitionerGiven}
-	}
-	claims := map[string]any{
-		"iss": id.Issuer, "sub": id.PractitionerID, "aud": ep.Base,
-		"iat": iat, "exp": iat + 300, "reason_for_request": "directcare", "requested_scope": scope,
-		"requesting_device": map[string]any{"resourceType": "Device", "model": id.DeviceModel, "version": id.DeviceVersion,
-			"identifier": []any{map[string]any{"system": id.DeviceSystem, "value": id.DeviceValue}}},
-		"requesting_organization": map[string]any{"resourceType": "Organization", "name": id.OrgName,
-			"identifier": []any{map[string]any{"system": carerecord.SystemODSOrgCode, "value": string(id.OrgODS)}}},
-		"requesting_practitioner": map[string]any{"resourceType": "Practitioner", "id": id.PractitionerID,
-			"name": []any{name},
-			"identifier": []any{
-				map[string]any{"system": carerecord.SystemSDSUserID, "value": unk(id.PractitionerSDSUserID)},
-				map[string]any{"system": "http://fhir.nhs.net/Id/sds-role-profile-id", "value": unk(id.PractitionerRoleProfileID)}}},
-	}
-	b, _ := json.Marshal(claims)
-	return base64.RawURLEncoding.EncodeToString([]byte(`{"alg":"none","typ":"JWT"}`)) + "." +
-		base64.RawURLEncoding.EncodeToString(b) + "."
+	return c.token(ep, scope, now, tokenLine{
+		family: []any{c.Identity.PractitionerFamily}, odsSystem: carerecord.SystemODSOrgCode,
+		sdsUserSystem: carerecord.SystemSDSUserID, roleProfileSystem: "http://fhir.nhs.net/Id/sds-role-profile-id",
+	})
 }
 
 // dstu2Outcome is what a consumer reads of a DSTU2 OperationOutcome.
