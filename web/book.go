@@ -132,6 +132,17 @@ type bookSession struct {
 	Slots        []*bookSlot
 }
 
+// FreeCount is how many of the session's slots are free.
+func (s *bookSession) FreeCount() int {
+	n := 0
+	for _, sl := range s.Slots {
+		if sl.State == "free" {
+			n++
+		}
+	}
+	return n
+}
+
 // Anchor is the session's id in the page.
 func (s *bookSession) Anchor() string {
 	return "session-" + strconv.FormatInt(s.ScheduleID, 10) + "-" + s.Day.String()

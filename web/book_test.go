@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -68,6 +69,15 @@ func testBook(t *testing.T, e *env) {
 		if !strings.Contains(text(page), want) {
 			t.Errorf("the day view lacks %q of the session of slot %d", want, s1.ID)
 		}
+	}
+	// The day's sessions are listed at the top, each linking to its place.
+	sessions := map[int64]bool{}
+	for _, sl := range daySlots {
+		sessions[sl.ScheduleID] = true
+	}
+	if jump := regexp.MustCompile(`(?s)<nav class="book-jump".*?</nav>`).FindString(page); len(sessions) > 1 &&
+		(!strings.Contains(text(jump), fmt.Sprintf("Sessions (%d)", len(sessions))) || strings.Count(jump, `<a href="#`) != len(sessions)) {
+		t.Errorf("the day's %d sessions are not all listed at the top:\n%s", len(sessions), text(jump))
 	}
 	shown, elements := 0, bookSlots(page)
 	for _, sl := range daySlots {
