@@ -290,38 +290,14 @@ func cmpOr(a, b string) string {
 }
 
 // listArea is the clinical area of a List by its code, and whether it is
-// the area's primary List (§3.2). Secondary Lists belong to the area of
-// their query: problems or consultations.
+// the area's primary List (structured.ListArea).
 func listArea(l *fhir.List) (record.Area, bool) {
 	if l.Code == nil {
 		return "", false
 	}
 	for _, c := range l.Code.Coding {
-		switch c.Code {
-		case "886921000000105", "1103671000000101":
-			return record.AreaAllergies, c.Code == "886921000000105"
-		case "933361000000108":
-			return record.AreaMedications, true
-		case "717711000000103":
-			return record.AreaProblems, true
-		case "1149501000000101":
-			return record.AreaConsultations, true
-		case "1102181000000102":
-			return record.AreaImmunisations, true
-		case "826501000000100":
-			return record.AreaUncategorised, true
-		case "887191000000108":
-			return record.AreaInvestigations, true
-		case "792931000000107":
-			return record.AreaReferrals, true
-		case "714311000000108":
-			return record.AreaDiaryEntries, true
-		}
-		switch {
-		case strings.HasPrefix(c.Code, "problems-"):
-			return record.AreaProblems, false
-		case strings.HasPrefix(c.Code, "consultations-"):
-			return record.AreaConsultations, false
+		if area, primary, ok := structured.ListArea(c.Code); ok {
+			return area, primary
 		}
 	}
 	return "", false

@@ -3,6 +3,7 @@ package structured
 import (
 	"cmp"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/pcnhub/pcnhub"
@@ -620,4 +621,28 @@ func sortedKeys[K cmp.Ordered, V any](m map[K]V) []K {
 	}
 	slices.Sort(keys)
 	return keys
+}
+
+// primaryLists are every primary List, for ListArea.
+var primaryLists = []primaryArea{listAllergies, listEndedAllergies, listMedications, listConsultations, listProblems,
+	listImmunisations, listUncategorised, listInvestigations, listReferrals, listDiaryEntries}
+
+// ListArea is the clinical area of a List by its SNOMED code or secondary
+// List code, and whether it is the area's primary List (§3.2): ended
+// allergies belong to allergies but are not its primary List; secondary
+// Lists belong to the area of their query, problems or consultations. ok
+// is false for a code that is none of these.
+func ListArea(code string) (area record.Area, primary, ok bool) {
+	for _, p := range primaryLists {
+		if p.code == code {
+			return p.area, p != listEndedAllergies, true
+		}
+	}
+	switch {
+	case strings.HasPrefix(code, "problems-"):
+		return record.AreaProblems, false, true
+	case strings.HasPrefix(code, "consultations-"):
+		return record.AreaConsultations, false, true
+	}
+	return "", false, false
 }
