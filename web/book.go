@@ -31,14 +31,6 @@ import (
 	"github.com/pcnhub/pcnhub/staff"
 )
 
-// Limits of the free text a form takes (GP Connect asks consumers for 100
-// characters of description and 500 of comment; the book keeps to them).
-const (
-	bookMaxDescription = 100
-	bookMaxComment     = 500
-	bookMaxReason      = 500
-)
-
 // The messages of a change that lost a race.
 const (
 	bookTakenMessage   = "That slot is no longer available: someone else booked it. The book below is up to date."
@@ -820,7 +812,7 @@ func (u *UI) bookNew(w http.ResponseWriter, r *http.Request, pg *Page) {
 			}
 		}
 	}
-	description, comment := bookText(f, "description", "comment")
+	description, comment := f.AppointmentText("", "Enter a description of the appointment")
 	if !f.OK() {
 		u.bookShowAction(w, r, pg, v, http.StatusUnprocessableEntity)
 		return
@@ -892,21 +884,6 @@ func bookUnbookable(pt *pcnhub.Patient, orgName string) string {
 			". Use Find a patient to register them temporarily or book across practices."
 	}
 	return ""
-}
-
-// bookText checks a form's description (required) and comment fields.
-func bookText(f *Form, description, comment string) (string, string) {
-	d, c := f.Get(description), f.Get(comment)
-	switch {
-	case d == "":
-		f.Fail(description, "Enter a description of the appointment")
-	case utf8.RuneCountInString(d) > bookMaxDescription:
-		f.Fail(description, "The description must be "+strconv.Itoa(bookMaxDescription)+" characters or fewer")
-	}
-	if utf8.RuneCountInString(c) > bookMaxComment {
-		f.Fail(comment, "The comment must be "+strconv.Itoa(bookMaxComment)+" characters or fewer")
-	}
-	return d, c
 }
 
 // bookPostForm is the submitted form (the CSRF token may have come in a
@@ -1001,7 +978,7 @@ func (u *UI) bookAmend(w http.ResponseWriter, r *http.Request, pg *Page) {
 		u.fail(w, r, pg, pcnhub.Errorf(pcnhub.EINVALID, "%s", v.Closed))
 		return
 	}
-	description, comment := bookText(f, "description", "comment")
+	description, comment := f.AppointmentText("", "Enter a description of the appointment")
 	if !f.OK() {
 		u.bookShowAction(w, r, pg, v, http.StatusUnprocessableEntity)
 		return
@@ -1045,13 +1022,7 @@ func (u *UI) bookCancel(w http.ResponseWriter, r *http.Request, pg *Page) {
 		u.fail(w, r, pg, pcnhub.Errorf(pcnhub.EINVALID, "%s", v.Closed))
 		return
 	}
-	reason := f.Get("reason")
-	switch {
-	case reason == "":
-		f.Fail("reason", "Enter why the appointment is cancelled")
-	case utf8.RuneCountInString(reason) > bookMaxReason:
-		f.Fail("reason", "The reason must be "+strconv.Itoa(bookMaxReason)+" characters or fewer")
-	}
+	reason := f.CancelReason("", "Enter why the appointment is cancelled")
 	if !f.OK() {
 		u.bookShowAction(w, r, pg, v, http.StatusUnprocessableEntity)
 		return

@@ -40,12 +40,7 @@ func (u *UI) routesPatients(mux *http.ServeMux) {
 	mux.HandleFunc("GET /search/booked", u.page(staff.BookAppointments, u.searchBooked))
 }
 
-// Limits of the free text sent to a practice (GP Connect §2.4 asks
-// consumers for these).
 const (
-	patMaxDescription = 100
-	patMaxComment     = 500
-	patMaxReason      = 100
 	// patAppointmentDays is how far ahead the patient page lists
 	// appointments (the demo's books run six weeks ahead).
 	patAppointmentDays = 42
@@ -500,15 +495,7 @@ func (u *UI) patAmend(w http.ResponseWriter, r *http.Request, pg *Page) {
 	}
 	f := NewForm(r.PostForm)
 	key := string(ods) + "-" + id
-	switch d := f.Get("description"); {
-	case d == "":
-		f.Fail("description-"+key, "Enter a description of the appointment")
-	case utf8.RuneCountInString(d) > patMaxDescription:
-		f.Fail("description-"+key, fmt.Sprintf("The description must be %d characters or fewer", patMaxDescription))
-	}
-	if utf8.RuneCountInString(f.Get("comment")) > patMaxComment {
-		f.Fail("comment-"+key, fmt.Sprintf("The comment must be %d characters or fewer", patMaxComment))
-	}
+	f.AppointmentText("-"+key, "Enter a description of the appointment")
 	if !f.OK() {
 		u.patShow(w, r, pg, &patFailed{ods, id, "amend", f})
 		return
@@ -532,12 +519,7 @@ func (u *UI) patCancel(w http.ResponseWriter, r *http.Request, pg *Page) {
 	}
 	f := NewForm(r.PostForm)
 	key := string(ods) + "-" + id
-	switch reason := f.Get("reason"); {
-	case reason == "":
-		f.Fail("reason-"+key, "Enter the reason for cancelling")
-	case utf8.RuneCountInString(reason) > patMaxReason:
-		f.Fail("reason-"+key, fmt.Sprintf("The reason must be %d characters or fewer", patMaxReason))
-	}
+	f.CancelReason("-"+key, "Enter the reason for cancelling")
 	if !f.OK() {
 		u.patShow(w, r, pg, &patFailed{ods, id, "cancel", f})
 		return

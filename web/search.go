@@ -560,15 +560,7 @@ func (u *UI) searchBook(w http.ResponseWriter, r *http.Request, pg *Page) {
 			f.Fail("nhs", "The demographic register records this patient as deceased")
 		}
 	}
-	switch d := f.Get("description"); {
-	case d == "":
-		f.Fail("description", "Enter what the appointment is for")
-	case utf8.RuneCountInString(d) > patMaxDescription:
-		f.Fail("description", fmt.Sprintf("The description must be %d characters or fewer", patMaxDescription))
-	}
-	if utf8.RuneCountInString(f.Get("comment")) > patMaxComment {
-		f.Fail("comment", fmt.Sprintf("The comment must be %d characters or fewer", patMaxComment))
-	}
+	f.AppointmentText("", "Enter what the appointment is for")
 	if !f.OK() {
 		u.render(w, http.StatusUnprocessableEntity, "search-book.html", pg)
 		return

@@ -17,6 +17,7 @@ import (
 	"crypto/subtle"
 	"embed"
 	"errors"
+	"fmt"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -24,6 +25,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/pcnhub/pcnhub"
 	"github.com/pcnhub/pcnhub/duty"
@@ -307,6 +309,49 @@ func (f *Form) Summary() []FormError {
 		out = append(out, FormError{k, f.Errors[k]})
 	}
 	return out
+}
+
+// Limits of an appointment's free text, the same wherever it is entered
+// (the book, a patient's page, booking across practices): GP Connect asks
+// consumers for at most 100 characters of description and 500 of
+// comment; it sets no limit on a cancellation reason, so ours is 500.
+const (
+	maxDescription = 100
+	maxComment     = 500
+	maxReason      = 500
+)
+
+// AppointmentText checks a submitted appointment's "description"
+// (required: missing is the message when it is empty; at most
+// maxDescription characters) and "comment" (at most maxComment), and
+// returns both trimmed. Messages are recorded under the field's name plus
+// idSuffix: a page with one form per appointment gives each its own ids.
+func (f *Form) AppointmentText(idSuffix, missing string) (string, string) {
+	d, c := f.Get("description"), f.Get("comment")
+	switch {
+	case d == "":
+		f.Fail("description"+idSuffix, missing)
+	case utf8.RuneCountInString(d) > maxDescription:
+		f.Fail("description"+idSuffix, fmt.Sprintf("The description must be %d characters or fewer", maxDescription))
+	}
+	if utf8.RuneCountInString(c) > maxComment {
+		f.Fail("comment"+idSuffix, fmt.Sprintf("The comment must be %d characters or fewer", maxComment))
+	}
+	return d, c
+}
+
+// CancelReason checks a submitted "reason" for cancelling (required:
+// missing is the message when it is empty; at most maxReason characters),
+// recording messages as AppointmentText does.
+func (f *Form) CancelReason(idSuffix, missing string) string {
+	r := f.Get("reason")
+	switch {
+	case r == "":
+		f.Fail("reason"+idSuffix, missing)
+	case utf8.RuneCountInString(r) > maxReason:
+		f.Fail("reason"+idSuffix, fmt.Sprintf("The reason must be %d characters or fewer", maxReason))
+	}
+	return r
 }
 
 // signInView is the sign-in page's data.
