@@ -15,9 +15,9 @@ func testSignIn(t *testing.T, e *env) {
 	b := e.browser(t)
 	// A page asks a signed-out visitor to sign in, and remembers where
 	// they were going.
-	code, page := b.get("/?view=week")
-	if code != 200 || !strings.Contains(page, `action="/sign-in"`) || !strings.Contains(page, `name="next" value="/?view=week"`) {
-		t.Fatalf("signed out / = %d, want the sign-in page keeping next:\n%s", code, page)
+	code, page := b.get("/duties")
+	if code != 200 || !strings.Contains(page, `action="/sign-in"`) || !strings.Contains(page, `name="next" value="/duties"`) {
+		t.Fatalf("signed out /duties = %d, want the sign-in page keeping next=/duties:\n%s", code, page)
 	}
 	// Empty fields: messages next to each field, and a summary.
 	code, page = b.post("/sign-in", url.Values{"username": {""}, "password": {""}})
@@ -27,15 +27,15 @@ func testSignIn(t *testing.T, e *env) {
 	}
 	// A wrong password says so, without saying which part was wrong, and
 	// does not echo the password back.
-	code, page = b.post("/sign-in", url.Values{"username": {"pm.riverside"}, "password": {"not-the-password"}, "next": {"/?view=week"}})
+	code, page = b.post("/sign-in", url.Values{"username": {"pm.riverside"}, "password": {"not-the-password"}, "next": {"/duties"}})
 	if code != http.StatusUnprocessableEntity || !strings.Contains(text(page), "The user name or password is wrong") ||
 		strings.Contains(page, "not-the-password") || !strings.Contains(page, `value="pm.riverside"`) {
 		t.Fatalf("wrong password = %d\n%s", code, text(page))
 	}
 	// The right one goes where the visitor was going.
-	code, page = b.post("/sign-in", url.Values{"username": {"pm.riverside"}, "password": {demo.DemoPassword}, "next": {"/?view=week"}})
-	if code != 200 || !strings.Contains(page, `id="signed-in-as"`) || !strings.Contains(page, "Helen Marsh") {
-		t.Fatalf("sign in = %d\n%s", code, text(page))
+	code, page = b.post("/sign-in", url.Values{"username": {"pm.riverside"}, "password": {demo.DemoPassword}, "next": {"/duties"}})
+	if code != 200 || !strings.Contains(page, `id="signed-in-as"`) || !strings.Contains(page, "Helen Marsh") || !strings.Contains(page, `id="duty-111"`) {
+		t.Fatalf("sign in should land on /duties, where the visitor was going: %d\n%s", code, text(page))
 	}
 	// next may not leave the site.
 	b2 := e.browser(t)
@@ -86,6 +86,15 @@ func testSignIn(t *testing.T, e *env) {
 		t.Fatalf("after sign-out / should be the sign-in page:\n%s", text(page))
 	}
 	// Static assets are served (the NHS.UK styles, htmx, uPlot).
+	// They may be cached for a day (max-age is in seconds).
+	resp, err = http.Get(e.URL + "/static/htmx.min.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if got := resp.Header.Get("Cache-Control"); got != "public, max-age=86400" {
+		t.Errorf("static asset Cache-Control = %q, want public, max-age=86400", got)
+	}
 	for _, p := range []string{"/static/nhsuk-frontend.min.css", "/static/htmx.min.js", "/static/uPlot.iife.min.js", "/static/app.css", "/assets/images/nhsuk-icon-cross.svg"} {
 		if code, body := b.get(p); code != 200 || len(body) < 100 {
 			t.Errorf("%s = %d (%d bytes)", p, code, len(body))

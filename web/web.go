@@ -104,7 +104,7 @@ func serveAsset(dirs ...string) http.Handler {
 
 func cacheFor(d time.Duration, h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Cache-Control", "public, max-age="+strings.TrimSuffix(d.String(), "0m0s"))
+		w.Header().Set("Cache-Control", "public, max-age="+strconv.Itoa(int(d.Seconds())))
 		h.ServeHTTP(w, r)
 	})
 }
