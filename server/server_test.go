@@ -6,7 +6,9 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/http/cookiejar"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -96,5 +98,41 @@ func TestReport111Endpoint(t *testing.T) {
 	rec = get("/api/reports/111?from=2026-02-30")
 	if rec.Code != 400 || !strings.Contains(rec.Body.String(), "does not exist") {
 		t.Fatalf("bad date: %d %s", rec.Code, rec.Body.String())
+	}
+}
+
+// A server built with New alone has no GP Connect consumer: the pages
+// that work across practices say so (501) instead of failing.
+func TestUIWithoutConsumer(t *testing.T) {
+	store := sqltest.Open(t, "sqlite", nil)
+	if _, err := store.UpsertOrganisation(context.Background(), &pcnhub.Organisation{ODS: "A99991", Type: pcnhub.OrgGPPractice,
+		Name: "Riverside", Hosted: true}); err != nil {
+		t.Fatal(err)
+	}
+	u := &staff.User{Username: "gp.test", DisplayName: "Dr Test", PasswordHash: staff.HashPassword("a long test password"),
+		Memberships: []staff.Membership{{OrgODS: "A99991", Role: staff.Clinician}}}
+	if err := store.CreateStaffUser(context.Background(), u); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(server.New(store, slog.New(slog.NewTextHandler(io.Discard, nil)), prometheus.NewRegistry()))
+	defer srv.Close()
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar}
+	resp, err := c.PostForm(srv.URL+"/sign-in", url.Values{"username": {"gp.test"}, "password": {"a long test password"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	nhs, _ := pcnhub.NHSNumberFromPrefix(999_000_001)
+	for _, path := range []string{"/patients/" + string(nhs) + "/record", "/patients/" + string(nhs)} {
+		resp, err := c.Get(srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusNotImplemented || !strings.Contains(string(body), "not set up to work across practices") {
+			t.Errorf("GET %s = %d\n%.300s", path, resp.StatusCode, body)
+		}
 	}
 }

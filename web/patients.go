@@ -409,7 +409,7 @@ func (u *UI) patShow(w http.ResponseWriter, r *http.Request, pg *Page, failed *p
 		return
 	}
 	if u.Hub == nil {
-		u.fail(w, r, pg, pcnhub.Errorf(pcnhub.ENOTIMPLEMENTED, "this server does not book across practices"))
+		u.fail(w, r, pg, errNoHub)
 		return
 	}
 	p, err := u.patRegister().Retrieve(ctx, nhs)
@@ -468,7 +468,7 @@ func (u *UI) patShow(w http.ResponseWriter, r *http.Request, pg *Page, failed *p
 // amend or cancel form's path.
 func (u *UI) patChangeTarget(r *http.Request) (pcnhub.NHSNumber, pcnhub.ODSCode, string, error) {
 	if u.Hub == nil {
-		return "", "", "", pcnhub.Errorf(pcnhub.ENOTIMPLEMENTED, "this server does not book across practices")
+		return "", "", "", errNoHub
 	}
 	nhs, err := pcnhub.ParseNHSNumber(r.PathValue("nhs"))
 	if err != nil {

@@ -132,6 +132,10 @@ func (u *UI) recordPage(w http.ResponseWriter, r *http.Request, pg *Page) {
 
 	// htmx asks for the sections block alone (a history restore asks
 	// for the whole page).
+	if u.Hub == nil {
+		u.fail(w, r, pg, errNoHub)
+		return
+	}
 	v := &recordView{NHS: nhs, Partial: r.Header.Get("HX-Request") == "true" && r.Header.Get("HX-Target") == "record-html"}
 	detail := "section " + section
 	if !v.Partial {

@@ -261,7 +261,7 @@ func (u *UI) searchPatient(ctx context.Context, pg *Page, nhs pcnhub.NHSNumber, 
 // invalid (a group with no members) is a message on the group field.
 func (u *UI) searchRun(ctx context.Context, pg *Page, v *searchView, q *hub.SlotSearch) error {
 	if u.Hub == nil {
-		return pcnhub.Errorf(pcnhub.ENOTIMPLEMENTED, "this server does not book across practices")
+		return errNoHub
 	}
 	res, err := u.Hub.SearchSlots(ctx, pg.P, *q)
 	if err != nil {
@@ -566,7 +566,7 @@ func (u *UI) searchBook(w http.ResponseWriter, r *http.Request, pg *Page) {
 		return
 	}
 	if u.Hub == nil {
-		u.fail(w, r, pg, pcnhub.Errorf(pcnhub.ENOTIMPLEMENTED, "this server does not book across practices"))
+		u.fail(w, r, pg, errNoHub)
 		return
 	}
 	s := v.Slot

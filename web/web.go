@@ -109,6 +109,10 @@ func cacheFor(d time.Duration, h http.Handler) http.Handler {
 	})
 }
 
+// errNoHub is the answer of a page that needs the GP Connect consumer on a
+// server set up without one (server.New alone; server.Assemble sets it).
+var errNoHub = pcnhub.Errorf(pcnhub.ENOTIMPLEMENTED, "this server is not set up to work across practices")
+
 func (u *UI) now() time.Time {
 	if u.Clock != nil {
 		return u.Clock.Now()
